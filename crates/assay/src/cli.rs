@@ -1,0 +1,131 @@
+//! Command-line definitions: verbs and the flag groups they share.
+
+use std::path::PathBuf;
+
+use assay_core::Platform;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// assay: supply-chain security for Kubernetes workloads.
+///
+/// Reads images from registries, OCI layouts and archives; more verbs (sbom, scan, sign,
+/// verify, policy) build on the same sources.
+#[derive(Debug, Parser)]
+#[command(name = "assay", version, propagate_version = true, arg_required_else_help = true)]
+#[command(after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check).\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour.")]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// The verb.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show an image's digest, media type, platform, config and layers (or a dir:/file:
+    /// source's file digests).
+    Inspect(crate::cmd::inspect::InspectArgs),
+    /// Write the flattened root filesystem of an image to a new directory or a .tar file.
+    Export(crate::cmd::export::ExportArgs),
+    /// Print a shell completion script.
+    Completion(crate::cmd::completion::CompletionArgs),
+}
+
+/// Where to read from, shared by every verb that takes a SOURCE.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// registry:REF (or a bare REF), oci-dir:PATH[:TAG], oci-archive:TAR[:TAG],
+    /// docker-archive:TAR, dir:PATH, or file:PATH.
+    pub source: String,
+    /// Platform to pick from a multi-platform image.
+    #[arg(long, default_value = "linux/amd64", value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Platform,
+    /// Allow plain HTTP to this registry host (loopback hosts always are). Repeatable.
+    #[arg(long = "insecure-registry", value_name = "HOST")]
+    pub insecure_registries: Vec<String>,
+    /// Docker config with registry credentials [default: $DOCKER_CONFIG/config.json or ~/.docker/config.json].
+    #[arg(long, value_name = "FILE")]
+    pub docker_config: Option<PathBuf>,
+}
+
+/// Resource limits for reading layers.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Any layer may expand to this size...
+    #[arg(long, default_value = "1GiB", value_parser = parse_size, value_name = "SIZE")]
+    pub max_layer_floor: u64,
+    /// ...and beyond it to at most this multiple of its compressed size.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_layer_ratio: u64,
+    /// Cap on the expanded size of all layers together.
+    #[arg(long, default_value = "256GiB", value_parser = parse_size, value_name = "SIZE")]
+    pub max_expanded_size: u64,
+    /// Cap on the number of tar entries across all layers.
+    #[arg(long, default_value_t = 5_000_000, value_name = "N")]
+    pub max_entries: u64,
+}
+
+impl LimitArgs {
+    /// The limits for the flattener.
+    pub fn limits(&self) -> assay_oci::flatten::Limits {
+        assay_oci::flatten::Limits {
+            layer_floor: self.max_layer_floor,
+            ratio: self.max_layer_ratio,
+            total: self.max_expanded_size,
+            entries: self.max_entries,
+            ..Default::default()
+        }
+    }
+}
+
+/// Output format for verbs that print a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+/// Parses sizes like `512`, `10MB`, `1GiB`, `2G` (K/M/G/T are powers of 1024 either way).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("{s:?} is not a size (e.g. 512MiB, 2GiB)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("{s:?}: unknown size unit {unit:?} (use K, M, G or T)")),
+    };
+    n.checked_mul(1 << shift).ok_or_else(|| format!("{s:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512").unwrap(), 512);
+        assert_eq!(parse_size("1GiB").unwrap(), 1 << 30);
+        assert_eq!(parse_size("10M").unwrap(), 10 << 20);
+        assert!(parse_size("").is_err());
+        assert!(parse_size("1XB").is_err());
+        assert!(parse_size("99999999999999999999T").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,20 @@
+//! `assay completion SHELL`.
+
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+/// Arguments of `assay completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    pub shell: Shell,
+}
+
+/// Prints the completion script to stdout.
+pub fn run(args: &CompletionArgs) -> anyhow::Result<ExitCode> {
+    let mut cmd = crate::cli::Cli::command();
+    clap_complete::generate(args.shell, &mut cmd, "assay", &mut std::io::stdout());
+    Ok(crate::exit::ok())
+}

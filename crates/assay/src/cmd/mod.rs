@@ -1,0 +1,69 @@
+//! One module per verb, plus the source opening they share.
+
+pub mod completion;
+pub mod export;
+pub mod inspect;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use assay_core::{FileTree, SourceSpec};
+use assay_oci::hostfs::HostTree;
+use assay_oci::registry::RegistryOptions;
+use assay_oci::{Image, OpenOptions};
+
+use crate::cli::{Command, LimitArgs, SourceArgs};
+
+/// Runs one verb.
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Inspect(a) => inspect::run(&a),
+        Command::Export(a) => export::run(&a),
+        Command::Completion(a) => completion::run(&a),
+    }
+}
+
+/// A parsed source: an image, or a host tree.
+pub enum Opened {
+    /// Layers to flatten.
+    Image(Box<Image>),
+    /// A host directory or file.
+    Host(HostTree),
+}
+
+/// Parses and opens SOURCE.
+pub fn open_source(args: &SourceArgs) -> anyhow::Result<(SourceSpec, Opened)> {
+    let spec: SourceSpec = args.source.parse().with_context(|| format!("invalid SOURCE {:?}", args.source))?;
+    let opened = match &spec {
+        SourceSpec::Dir { path } => Opened::Host(HostTree::dir(Path::new(path))?),
+        SourceSpec::File { path } => Opened::Host(HostTree::file(Path::new(path))?),
+        _ => {
+            let opts = OpenOptions {
+                platform: args.platform.clone(),
+                registry: RegistryOptions {
+                    insecure_registries: args.insecure_registries.clone(),
+                    docker_config: args.docker_config.clone(),
+                    user_agent: format!("assay/{}", env!("CARGO_PKG_VERSION")),
+                },
+            };
+            let image = assay_oci::open_image(&spec, &opts).with_context(|| format!("opening {spec}"))?;
+            tracing::info!(source = %spec, digest = %image.digest, layers = image.layers.len(), "opened image");
+            Opened::Image(Box::new(image))
+        }
+    };
+    Ok((spec, opened))
+}
+
+/// Opens SOURCE as a file tree, flattening image layers.
+pub fn open_tree(args: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Box<dyn FileTree>> {
+    let (spec, opened) = open_source(args)?;
+    Ok(match opened {
+        Opened::Host(t) => Box::new(t),
+        Opened::Image(image) => {
+            let tree = assay_oci::flatten::flatten(&image, &limits.limits()).with_context(|| format!("flattening {spec}"))?;
+            tracing::info!(entries = tree.len(), "flattened layers");
+            Box::new(tree)
+        }
+    })
+}

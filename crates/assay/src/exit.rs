@@ -1,0 +1,59 @@
+//! Exit codes and error reporting. The codes are documented in the README and `assay --help`.
+
+use std::process::ExitCode;
+
+use assay_oci::ImageError;
+use assay_oci::flatten::FlattenError;
+
+/// Success.
+pub const OK: u8 = 0;
+/// A runtime error: I/O, network, registry, bad arguments that clap could not catch.
+pub const ERROR: u8 = 1;
+/// The input was refused: it failed digest verification or a safety check (path escape,
+/// decompression bomb, malformed manifest).
+pub const REFUSED: u8 = 3;
+
+/// Prints the error chain to stderr and picks the exit code.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let mut msg = format!("error: {err}");
+    for cause in err.chain().skip(1) {
+        msg.push_str(&format!("\n  caused by: {cause}"));
+    }
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{msg}");
+    }
+    ExitCode::from(classify(err))
+}
+
+fn classify(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(f) = cause.downcast_ref::<FlattenError>() {
+            return match f {
+                FlattenError::Spool(_) => ERROR,
+                FlattenError::Blob { source, .. } => image_code(source),
+                _ => REFUSED,
+            };
+        }
+        if let Some(i) = cause.downcast_ref::<ImageError>() {
+            return image_code(i);
+        }
+    }
+    ERROR
+}
+
+fn image_code(e: &ImageError) -> u8 {
+    match e {
+        ImageError::DigestMismatch { .. }
+        | ImageError::SizeMismatch { .. }
+        | ImageError::TooLarge { .. }
+        | ImageError::Manifest(_)
+        | ImageError::IndexTooDeep(_) => REFUSED,
+        _ => ERROR,
+    }
+}
+
+/// The success exit code.
+pub fn ok() -> ExitCode {
+    ExitCode::from(OK)
+}
