@@ -198,8 +198,14 @@ mod tests {
         let cases = [
             ("", "MissingAlgorithm"),
             ("e3b0c442", "MissingAlgorithm"),
-            ("md5:d41d8cd98f00b204e9800998ecf8427e", "UnsupportedAlgorithm"),
-            ("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", "Malformed"),
+            (
+                "md5:d41d8cd98f00b204e9800998ecf8427e",
+                "UnsupportedAlgorithm",
+            ),
+            (
+                "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855",
+                "Malformed",
+            ),
             ("sha256:e3b0", "Malformed"),
             ("sha256:../../etc/passwd", "Malformed"),
         ];

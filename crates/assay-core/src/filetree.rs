@@ -72,7 +72,9 @@ impl TreePath {
         if self.is_root() {
             return None;
         }
-        Some(Self(self.0.rsplit_once('/').map_or("", |(p, _)| p).to_owned()))
+        Some(Self(
+            self.0.rsplit_once('/').map_or("", |(p, _)| p).to_owned(),
+        ))
     }
 
     /// The last component (empty for the root).
@@ -82,7 +84,12 @@ impl TreePath {
 
     /// `self/name` where `name` is one plain component (no `/`, `.` or `..`).
     pub fn join_component(&self, name: &str) -> Option<TreePath> {
-        if name.is_empty() || name == "." || name == ".." || name.contains('/') || name.contains('\0') {
+        if name.is_empty()
+            || name == "."
+            || name == ".."
+            || name.contains('/')
+            || name.contains('\0')
+        {
             return None;
         }
         Some(if self.is_root() {
@@ -100,7 +107,9 @@ impl TreePath {
     /// True when `self` lies strictly below `dir`.
     pub fn is_strictly_under(&self, dir: &TreePath) -> bool {
         dir.is_root() && !self.is_root()
-            || self.0.len() > dir.0.len() && self.0.starts_with(&dir.0) && self.0.as_bytes().get(dir.0.len()) == Some(&b'/')
+            || self.0.len() > dir.0.len()
+                && self.0.starts_with(&dir.0)
+                && self.0.as_bytes().get(dir.0.len()) == Some(&b'/')
     }
 }
 
@@ -160,7 +169,9 @@ pub enum TreeError {
     #[error("{0}: not a regular file")]
     NotAFile(TreePath),
     /// Symlinks loop, or chain longer than [`MAX_SYMLINK_HOPS`].
-    #[error("{0}: too many levels of symbolic links (loop or chain longer than {MAX_SYMLINK_HOPS})")]
+    #[error(
+        "{0}: too many levels of symbolic links (loop or chain longer than {MAX_SYMLINK_HOPS})"
+    )]
     SymlinkLoop(TreePath),
     /// Reading the content failed.
     #[error("{path}: reading content failed")]
@@ -197,7 +208,9 @@ pub trait FileTree: Send + Sync {
     /// Opens the file at `path`, following symlinks inside the root.
     fn open(&self, path: &TreePath) -> Result<Box<dyn Read + Send + '_>, TreeError> {
         let resolved = self.resolve(path)?;
-        let entry = self.entry(&resolved).ok_or_else(|| TreeError::NotFound(path.clone()))?;
+        let entry = self
+            .entry(&resolved)
+            .ok_or_else(|| TreeError::NotFound(path.clone()))?;
         match entry.kind {
             EntryKind::File { .. } => self.open_entry(entry),
             _ => Err(TreeError::NotAFile(path.clone())),
@@ -210,7 +223,10 @@ pub trait FileTree: Send + Sync {
         self.open(path)?
             .take(limit)
             .read_to_end(&mut out)
-            .map_err(|source| TreeError::Io { path: path.clone(), source })?;
+            .map_err(|source| TreeError::Io {
+                path: path.clone(),
+                source,
+            })?;
         Ok(out)
     }
 }
@@ -235,7 +251,8 @@ pub fn resolve_in<'a>(
     follow_last: bool,
     kind_of: impl Fn(&TreePath) -> Option<&'a EntryKind>,
 ) -> Result<Resolved, TreeError> {
-    let mut pending: std::collections::VecDeque<String> = path.components().map(str::to_owned).collect();
+    let mut pending: std::collections::VecDeque<String> =
+        path.components().map(str::to_owned).collect();
     let mut current = TreePath::root();
     let mut hops = 0;
     let mut clamped = false;
@@ -268,11 +285,16 @@ pub fn resolve_in<'a>(
                     pending.push_front(c.to_owned());
                 }
             }
-            Some(EntryKind::File { .. }) if !is_last => return Err(TreeError::NotADirectory(path.clone())),
+            Some(EntryKind::File { .. }) if !is_last => {
+                return Err(TreeError::NotADirectory(path.clone()));
+            }
             _ => current = next,
         }
     }
-    Ok(Resolved { path: current, clamped })
+    Ok(Resolved {
+        path: current,
+        clamped,
+    })
 }
 
 #[cfg(test)]
@@ -290,8 +312,14 @@ mod tests {
         assert_eq!(tp("/etc/passwd").as_str(), "etc/passwd");
         assert_eq!(tp("a/b/../c").as_str(), "a/c");
         assert_eq!(tp("").as_str(), "");
-        assert!(matches!(TreePath::new("../x"), Err(TreePathError::Escape(_))));
-        assert!(matches!(TreePath::new("a/../../x"), Err(TreePathError::Escape(_))));
+        assert!(matches!(
+            TreePath::new("../x"),
+            Err(TreePathError::Escape(_))
+        ));
+        assert!(matches!(
+            TreePath::new("a/../../x"),
+            Err(TreePathError::Escape(_))
+        ));
         assert!(matches!(TreePath::new("a\0b"), Err(TreePathError::Nul(_))));
     }
 
@@ -310,7 +338,9 @@ mod tests {
                 let kind = match *t {
                     "DIR" => EntryKind::Dir,
                     "FILE" => EntryKind::File { size: 0 },
-                    t => EntryKind::Symlink { target: t.to_owned() },
+                    t => EntryKind::Symlink {
+                        target: t.to_owned(),
+                    },
                 };
                 (tp(p), kind)
             })
@@ -336,10 +366,24 @@ mod tests {
         assert_eq!(resolve(&map, "lib/x").unwrap(), "usr/lib/x");
         assert_eq!(resolve(&map, "escape/passwd").unwrap(), "etc/passwd");
         assert_eq!(resolve(&map, "abs/passwd").unwrap(), "etc/passwd");
-        assert!(matches!(resolve(&map, "loop1/x"), Err(TreeError::SymlinkLoop(_))));
-        assert!(matches!(resolve(&map, "file/x"), Err(TreeError::NotADirectory(_))));
+        assert!(matches!(
+            resolve(&map, "loop1/x"),
+            Err(TreeError::SymlinkLoop(_))
+        ));
+        assert!(matches!(
+            resolve(&map, "file/x"),
+            Err(TreeError::NotADirectory(_))
+        ));
         assert_eq!(resolve(&map, "").unwrap(), "");
-        assert!(resolve_in(&tp("escape/passwd"), true, |q| map.get(q)).unwrap().clamped);
-        assert!(!resolve_in(&tp("lib/x"), true, |q| map.get(q)).unwrap().clamped);
+        assert!(
+            resolve_in(&tp("escape/passwd"), true, |q| map.get(q))
+                .unwrap()
+                .clamped
+        );
+        assert!(
+            !resolve_in(&tp("lib/x"), true, |q| map.get(q))
+                .unwrap()
+                .clamped
+        );
     }
 }

@@ -32,7 +32,10 @@ mod source;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use digest::{Algorithm, Digest, DigestError, DigestWriter};
-pub use filetree::{EntryKind, FileTree, MAX_SYMLINK_HOPS, Resolved, TreeEntry, TreeError, TreePath, TreePathError, resolve_in};
+pub use filetree::{
+    EntryKind, FileTree, MAX_SYMLINK_HOPS, Resolved, TreeEntry, TreeError, TreePath, TreePathError,
+    resolve_in,
+};
 pub use platform::{Platform, PlatformError};
 pub use reference::{Reference, ReferenceError};
 pub use source::{SourceError, SourceSpec};

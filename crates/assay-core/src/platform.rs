@@ -36,7 +36,8 @@ impl Platform {
             && self.architecture == architecture
             && self.variant.as_deref().is_none_or(|want| {
                 // arm64's default variant is v8, so an unstated variant matches it.
-                variant == Some(want) || (variant.is_none() && architecture == "arm64" && want == "v8")
+                variant == Some(want)
+                    || (variant.is_none() && architecture == "arm64" && want == "v8")
             })
     }
 }
@@ -46,7 +47,11 @@ impl FromStr for Platform {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let parts: Vec<&str> = s.split('/').collect();
-        let ok = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let ok = |p: &&str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
         match parts.as_slice() {
             [os, arch] if ok(os) && ok(arch) => Ok(Self {
                 os: (*os).to_owned(),

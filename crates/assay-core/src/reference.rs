@@ -121,7 +121,10 @@ impl Reference {
 
 fn host_without_port(registry: &str) -> &str {
     if registry.starts_with('[') {
-        return registry.split_once(']').map_or(registry, |(h, _)| h).trim_start_matches('[');
+        return registry
+            .split_once(']')
+            .map_or(registry, |(h, _)| h)
+            .trim_start_matches('[');
     }
     registry.split_once(':').map_or(registry, |(h, _)| h)
 }
@@ -135,12 +138,16 @@ fn valid_host(host: &str) -> bool {
         Some((n, p)) if !n.ends_with(':') && !host.starts_with('[') => (n, Some(p)),
         _ => (host, None),
     };
-    let port_ok = port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     let name_ok = !name.is_empty()
         && (name.starts_with('[') && name.ends_with(']')
-            || name
-                .split('.')
-                .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
+            || name.split('.').all(|l| {
+                !l.is_empty()
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }));
     port_ok && name_ok
 }
 
@@ -197,7 +204,10 @@ impl FromStr for Reference {
         let (name, tag) = match name_tag.get(last_slash..).and_then(|t| t.find(':')) {
             Some(i) => {
                 let split = last_slash + i;
-                (name_tag.get(..split).unwrap_or_default(), name_tag.get(split + 1..).map(str::to_owned))
+                (
+                    name_tag.get(..split).unwrap_or_default(),
+                    name_tag.get(split + 1..).map(str::to_owned),
+                )
             }
             None => (name_tag, None),
         };
@@ -270,27 +280,58 @@ mod tests {
             ("anchore/syft:v1", "docker.io/anchore/syft:v1"),
             ("localhost/app", "localhost/app:latest"),
             ("127.0.0.1:5000/a/b:t", "127.0.0.1:5000/a/b:t"),
-            ("ghcr.io/o/r@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-             "ghcr.io/o/r@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-            ("reg.example:443/x:1.0@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-             "reg.example:443/x:1.0@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (
+                "ghcr.io/o/r@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "ghcr.io/o/r@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            (
+                "reg.example:443/x:1.0@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "reg.example:443/x:1.0@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
         ];
         for (input, want) in cases {
-            assert_eq!(input.parse::<Reference>().unwrap().to_string(), want, "{input}");
+            assert_eq!(
+                input.parse::<Reference>().unwrap().to_string(),
+                want,
+                "{input}"
+            );
         }
     }
 
     #[test]
     fn rejects_bad_references() {
-        for bad in ["", "UPPER/case", "a//b", "repo:", "repo:-tag", "host:99999999/r", "r@sha256:zz", "a/../b", "-lead"] {
-            assert!(bad.parse::<Reference>().is_err(), "{bad} should be rejected");
+        for bad in [
+            "",
+            "UPPER/case",
+            "a//b",
+            "repo:",
+            "repo:-tag",
+            "host:99999999/r",
+            "r@sha256:zz",
+            "a/../b",
+            "-lead",
+        ] {
+            assert!(
+                bad.parse::<Reference>().is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 
     #[test]
     fn loopback_detection() {
-        assert!("127.0.0.1:5000/a".parse::<Reference>().unwrap().is_loopback());
-        assert!("localhost:5000/a".parse::<Reference>().unwrap().is_loopback());
+        assert!(
+            "127.0.0.1:5000/a"
+                .parse::<Reference>()
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(
+            "localhost:5000/a"
+                .parse::<Reference>()
+                .unwrap()
+                .is_loopback()
+        );
         assert!(!"ghcr.io/a/b".parse::<Reference>().unwrap().is_loopback());
     }
 }

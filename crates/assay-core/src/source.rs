@@ -71,7 +71,10 @@ impl FromStr for SourceSpec {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (scheme, rest) = match s.split_once(':') {
             Some((scheme, rest))
-                if matches!(scheme, "registry" | "oci-dir" | "oci-archive" | "docker-archive" | "dir" | "file") =>
+                if matches!(
+                    scheme,
+                    "registry" | "oci-dir" | "oci-archive" | "docker-archive" | "dir" | "file"
+                ) =>
             {
                 (scheme, rest)
             }
@@ -100,10 +103,11 @@ impl FromStr for SourceSpec {
 
 impl fmt::Display for SourceSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let with_tag = |f: &mut fmt::Formatter<'_>, scheme: &str, path: &str, tag: &Option<String>| {
-            write!(f, "{scheme}:{path}")?;
-            tag.as_ref().map_or(Ok(()), |t| write!(f, ":{t}"))
-        };
+        let with_tag =
+            |f: &mut fmt::Formatter<'_>, scheme: &str, path: &str, tag: &Option<String>| {
+                write!(f, "{scheme}:{path}")?;
+                tag.as_ref().map_or(Ok(()), |t| write!(f, ":{t}"))
+            };
         match self {
             Self::Registry(r) => write!(f, "registry:{r}"),
             Self::OciDir { path, tag } => with_tag(f, "oci-dir", path, tag),
@@ -133,9 +137,16 @@ mod tests {
             ("alpine", "registry:docker.io/library/alpine:latest"),
         ];
         for (input, want) in cases {
-            assert_eq!(input.parse::<SourceSpec>().unwrap().to_string(), want, "{input}");
+            assert_eq!(
+                input.parse::<SourceSpec>().unwrap().to_string(),
+                want,
+                "{input}"
+            );
         }
-        assert!(matches!("dir:".parse::<SourceSpec>(), Err(SourceError::Empty(_))));
+        assert!(matches!(
+            "dir:".parse::<SourceSpec>(),
+            Err(SourceError::Empty(_))
+        ));
         assert!("registry:Bad Ref".parse::<SourceSpec>().is_err());
     }
 }

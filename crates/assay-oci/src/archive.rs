@@ -41,8 +41,12 @@ impl TarIndex {
         let file = fs_err::File::open(path)?;
         let mut magic = [0u8; 4];
         let n = file.file().read_at(&mut magic, 0)?;
-        if magic.get(..2) == Some(&[0x1f, 0x8b][..]) || magic.get(..4) == Some(&[0x28, 0xb5, 0x2f, 0xfd][..]) {
-            return Err(invalid("the archive is compressed; decompress it first (assay reads plain tar)".into()));
+        if magic.get(..2) == Some(&[0x1f, 0x8b][..])
+            || magic.get(..4) == Some(&[0x28, 0xb5, 0x2f, 0xfd][..])
+        {
+            return Err(invalid(
+                "the archive is compressed; decompress it first (assay reads plain tar)".into(),
+            ));
         }
         if n == 0 {
             return Err(invalid("the file is empty".into()));
@@ -50,14 +54,19 @@ impl TarIndex {
         let file = Arc::new(file.into_parts().0);
         let mut archive = tar::Archive::new(&*file);
         let mut members = BTreeMap::new();
-        let entries = archive.entries_with_seek().map_err(|e| invalid(format!("unreadable tar: {e}")))?;
+        let entries = archive
+            .entries_with_seek()
+            .map_err(|e| invalid(format!("unreadable tar: {e}")))?;
         for entry in entries {
             let entry = entry.map_err(|e| invalid(format!("unreadable or truncated tar: {e}")))?;
             if members.len() >= MAX_MEMBERS {
                 return Err(invalid(format!("more than {MAX_MEMBERS} members")));
             }
-            let name = entry.path().map_err(|e| invalid(format!("bad member name: {e}")))?;
-            let name = TreePath::new(&name.to_string_lossy()).map_err(|e| invalid(e.to_string()))?;
+            let name = entry
+                .path()
+                .map_err(|e| invalid(format!("bad member name: {e}")))?;
+            let name =
+                TreePath::new(&name.to_string_lossy()).map_err(|e| invalid(e.to_string()))?;
             let member = match entry.header().entry_type() {
                 tar::EntryType::Regular | tar::EntryType::Continuous => Member::File {
                     offset: entry.raw_file_position(),
@@ -139,9 +148,14 @@ impl Read for Region {
         if want == 0 {
             return Ok(0);
         }
-        let n = self.file.read_at(buf.get_mut(..want).unwrap_or_default(), self.pos)?;
+        let n = self
+            .file
+            .read_at(buf.get_mut(..want).unwrap_or_default(), self.pos)?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "archive member is truncated"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "archive member is truncated",
+            ));
         }
         self.pos += n as u64;
         Ok(n)

@@ -22,7 +22,11 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 }
 
 /// Reads a whole small blob, checking size and digest.
-pub fn read_verified<S: BlobStore + ?Sized>(store: &S, desc: &Descriptor, limit: u64) -> Result<Vec<u8>, ImageError> {
+pub fn read_verified<S: BlobStore + ?Sized>(
+    store: &S,
+    desc: &Descriptor,
+    limit: u64,
+) -> Result<Vec<u8>, ImageError> {
     if desc.size > limit {
         return Err(ImageError::TooLarge {
             digest: desc.digest.clone(),
@@ -121,7 +125,11 @@ impl<R: Read> VerifyingReader<R> {
             };
             return Err(self.fail(err));
         }
-        let actual = std::mem::replace(&mut self.hasher, DigestWriter::new(self.expected.algorithm())).finish();
+        let actual = std::mem::replace(
+            &mut self.hasher,
+            DigestWriter::new(self.expected.algorithm()),
+        )
+        .finish();
         if actual != self.expected {
             let err = ImageError::DigestMismatch {
                 what: "blob",

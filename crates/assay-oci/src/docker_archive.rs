@@ -54,14 +54,19 @@ impl DockerArchive {
     /// Opens `path`, which must hold exactly one image.
     pub fn open(path: &Path) -> Result<Self, ImageError> {
         let tar = TarIndex::open(path, "docker archive")?;
-        let bytes = tar.read_member("manifest.json", MAX_MANIFEST_BYTES)?.ok_or_else(|| invalid(path, "no manifest.json"))?;
-        let entries: Vec<WireEntry> =
-            serde_json::from_slice(&bytes).map_err(|e| invalid(path, format!("manifest.json: {e}")))?;
+        let bytes = tar
+            .read_member("manifest.json", MAX_MANIFEST_BYTES)?
+            .ok_or_else(|| invalid(path, "no manifest.json"))?;
+        let entries: Vec<WireEntry> = serde_json::from_slice(&bytes)
+            .map_err(|e| invalid(path, format!("manifest.json: {e}")))?;
         let entry = match entries.as_slice() {
             [one] => one,
             [] => return Err(invalid(path, "manifest.json lists no image")),
             many => {
-                let tags: Vec<String> = many.iter().flat_map(|e| e.repo_tags.clone().unwrap_or_default()).collect();
+                let tags: Vec<String> = many
+                    .iter()
+                    .flat_map(|e| e.repo_tags.clone().unwrap_or_default())
+                    .collect();
                 return Err(ImageError::Ambiguous {
                     location: path.display().to_string(),
                     count: many.len(),
@@ -75,21 +80,30 @@ impl DockerArchive {
         let config_digest = Digest::sha256(&config_bytes);
         let image_config = ImageConfig::parse(&config_bytes, &config_digest)?;
         if image_config.diff_ids.len() != entry.layers.len() {
-            return Err(invalid(path, format!(
-                "config lists {} diff_ids but manifest.json lists {} layers",
-                image_config.diff_ids.len(),
-                entry.layers.len()
-            )));
+            return Err(invalid(
+                path,
+                format!(
+                    "config lists {} diff_ids but manifest.json lists {} layers",
+                    image_config.diff_ids.len(),
+                    entry.layers.len()
+                ),
+            ));
         }
         let mut members = BTreeMap::new();
         members.insert(config_digest.clone(), entry.config.clone());
         let mut layers = Vec::new();
         for (name, diff_id) in entry.layers.iter().zip(&image_config.diff_ids) {
-            let size = tar.size_of(name).ok_or_else(|| invalid(path, format!("layer {name} is missing")))?;
+            let size = tar
+                .size_of(name)
+                .ok_or_else(|| invalid(path, format!("layer {name} is missing")))?;
             members.insert(diff_id.clone(), name.clone());
             layers.push(descriptor(media::DOCKER_LAYER_GZIP, diff_id.clone(), size));
         }
-        let config = descriptor(media::DOCKER_CONFIG, config_digest, config_bytes.len() as u64);
+        let config = descriptor(
+            media::DOCKER_CONFIG,
+            config_digest,
+            config_bytes.len() as u64,
+        );
         Ok(Self {
             manifest_bytes: synthesise_manifest(&config, &layers),
             tar,

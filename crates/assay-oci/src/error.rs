@@ -44,7 +44,9 @@ pub enum ImageError {
         actual: u64,
     },
     /// A manifest or config larger than assay reads.
-    #[error("blob {digest} is {size} bytes, more than the {limit}-byte limit for manifests and configs")]
+    #[error(
+        "blob {digest} is {size} bytes, more than the {limit}-byte limit for manifests and configs"
+    )]
     TooLarge {
         /// The blob.
         digest: Digest,

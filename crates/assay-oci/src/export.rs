@@ -61,7 +61,9 @@ pub fn export_dir(tree: &dyn FileTree, out: &Path) -> Result<ExportSummary, Expo
     if !target_is_empty_dir {
         return Err(ExportError::TargetExists(out.to_owned()));
     }
-    let staging = tempfile::Builder::new().prefix(".assay-export-").tempdir_in(staging_parent(out))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".assay-export-")
+        .tempdir_in(staging_parent(out))?;
     let summary = write_tree(tree, staging.path())?;
     if out.exists() {
         fs_err::remove_dir(out)?;
@@ -95,7 +97,9 @@ fn write_tree(tree: &dyn FileTree, root: &Path) -> Result<ExportSummary, ExportE
             EntryKind::Symlink { .. } => links.push(e),
         }
     }
-    files.par_iter().try_for_each(|e| write_file(tree, e, root))?;
+    files
+        .par_iter()
+        .try_for_each(|e| write_file(tree, e, root))?;
     for e in links {
         if let EntryKind::Symlink { target } = &e.kind {
             let at = root.join(e.path.as_str());
@@ -122,17 +126,24 @@ fn write_file(tree: &dyn FileTree, e: &TreeEntry, root: &Path) -> Result<(), Exp
     let mut reader = tree.open_entry(e)?;
     let mut writer = io::BufWriter::with_capacity(256 * 1024, file);
     io::copy(&mut reader, &mut writer).map_err(|err| fs_err_wrap(err, &at))?;
-    let file = writer.into_inner().map_err(|err| fs_err_wrap(err.into_error(), &at))?;
-    file.set_permissions(fs::Permissions::from_mode(e.mode & 0o777)).map_err(|err| fs_err_wrap(err, &at))?;
+    let file = writer
+        .into_inner()
+        .map_err(|err| fs_err_wrap(err.into_error(), &at))?;
+    file.set_permissions(fs::Permissions::from_mode(e.mode & 0o777))
+        .map_err(|err| fs_err_wrap(err, &at))?;
     Ok(())
 }
 
 /// Writes `tree` as a tar to `out` (replaced atomically if it exists).
 pub fn export_tar(tree: &dyn FileTree, out: &Path) -> Result<ExportSummary, ExportError> {
-    let staging = tempfile::Builder::new().prefix(".assay-export-").suffix(".tar").tempfile_in(staging_parent(out))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".assay-export-")
+        .suffix(".tar")
+        .tempfile_in(staging_parent(out))?;
     let mut summary = ExportSummary::default();
     {
-        let mut builder = tar::Builder::new(io::BufWriter::with_capacity(1 << 20, staging.as_file()));
+        let mut builder =
+            tar::Builder::new(io::BufWriter::with_capacity(1 << 20, staging.as_file()));
         builder.follow_symlinks(false);
         for e in tree.entries() {
             append(&mut builder, tree, e, &mut summary)?;
@@ -140,12 +151,21 @@ pub fn export_tar(tree: &dyn FileTree, out: &Path) -> Result<ExportSummary, Expo
         builder.into_inner()?.flush()?;
     }
     // Temporary files are created 0600; an export is an ordinary output file.
-    staging.as_file().set_permissions(fs::Permissions::from_mode(0o644))?;
-    staging.persist(out).map_err(|e| fs_err_wrap(e.error, out))?;
+    staging
+        .as_file()
+        .set_permissions(fs::Permissions::from_mode(0o644))?;
+    staging
+        .persist(out)
+        .map_err(|e| fs_err_wrap(e.error, out))?;
     Ok(summary)
 }
 
-fn append<W: Write>(b: &mut tar::Builder<W>, tree: &dyn FileTree, e: &TreeEntry, s: &mut ExportSummary) -> Result<(), ExportError> {
+fn append<W: Write>(
+    b: &mut tar::Builder<W>,
+    tree: &dyn FileTree,
+    e: &TreeEntry,
+    s: &mut ExportSummary,
+) -> Result<(), ExportError> {
     let mut h = tar::Header::new_gnu();
     h.set_mode(e.mode);
     h.set_mtime(0);

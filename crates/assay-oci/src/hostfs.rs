@@ -47,9 +47,15 @@ impl HostTree {
     /// Walks the directory `root`.
     pub fn dir(root: &Path) -> Result<Self, HostError> {
         if !fs_err::metadata(root)?.is_dir() {
-            return Err(HostError::WrongKind { path: root.to_owned(), reason: "dir: needs a directory" });
+            return Err(HostError::WrongKind {
+                path: root.to_owned(),
+                reason: "dir: needs a directory",
+            });
         }
-        let mut tree = Self { root: root.to_owned(), entries: BTreeMap::new() };
+        let mut tree = Self {
+            root: root.to_owned(),
+            entries: BTreeMap::new(),
+        };
         tree.walk(root, &TreePath::root())?;
         Ok(tree)
     }
@@ -58,15 +64,29 @@ impl HostTree {
     pub fn file(path: &Path) -> Result<Self, HostError> {
         let meta = fs_err::metadata(path)?;
         if !meta.is_file() {
-            return Err(HostError::WrongKind { path: path.to_owned(), reason: "file: needs a regular file" });
+            return Err(HostError::WrongKind {
+                path: path.to_owned(),
+                reason: "file: needs a regular file",
+            });
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mut entries = BTreeMap::new();
         if let Some(tp) = TreePath::root().join_component(&name) {
-            let entry = TreeEntry { path: tp.clone(), kind: EntryKind::File { size: meta.len() }, mode: meta.permissions().mode() & 0o7777, layer: None };
+            let entry = TreeEntry {
+                path: tp.clone(),
+                kind: EntryKind::File { size: meta.len() },
+                mode: meta.permissions().mode() & 0o7777,
+                layer: None,
+            };
             entries.insert(tp, (entry, path.to_owned()));
         }
-        Ok(Self { root: path.parent().map(Path::to_owned).unwrap_or_default(), entries })
+        Ok(Self {
+            root: path.parent().map(Path::to_owned).unwrap_or_default(),
+            entries,
+        })
     }
 
     /// The host path the tree was read from.
@@ -79,12 +99,16 @@ impl HostTree {
         children.sort_by_key(|e| e.file_name());
         for child in children {
             let name = child.file_name().to_string_lossy().into_owned();
-            let Some(tp) = at.join_component(&name) else { continue };
+            let Some(tp) = at.join_component(&name) else {
+                continue;
+            };
             let host = child.path();
             let meta = fs_err::symlink_metadata(&host)?;
             let ft = meta.file_type();
             let kind = if ft.is_symlink() {
-                EntryKind::Symlink { target: fs_err::read_link(&host)?.to_string_lossy().into_owned() }
+                EntryKind::Symlink {
+                    target: fs_err::read_link(&host)?.to_string_lossy().into_owned(),
+                }
             } else if ft.is_dir() {
                 EntryKind::Dir
             } else if ft.is_file() {
@@ -93,10 +117,17 @@ impl HostTree {
                 continue; // sockets, devices, fifos are not content
             };
             if self.entries.len() >= MAX_HOST_ENTRIES {
-                return Err(HostError::TooManyEntries { path: self.root.clone() });
+                return Err(HostError::TooManyEntries {
+                    path: self.root.clone(),
+                });
             }
             let is_dir = kind == EntryKind::Dir;
-            let entry = TreeEntry { path: tp.clone(), kind, mode: meta.permissions().mode() & 0o7777, layer: None };
+            let entry = TreeEntry {
+                path: tp.clone(),
+                kind,
+                mode: meta.permissions().mode() & 0o7777,
+                layer: None,
+            };
             self.entries.insert(tp.clone(), (entry, host.clone()));
             if is_dir {
                 self.walk(&host, &tp)?;
@@ -116,8 +147,14 @@ impl FileTree for HostTree {
     }
 
     fn open_entry(&self, entry: &TreeEntry) -> Result<Box<dyn Read + Send + '_>, TreeError> {
-        let (_, host) = self.entries.get(&entry.path).ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
-        let file = fs_err::File::open(host).map_err(|source| TreeError::Io { path: entry.path.clone(), source })?;
+        let (_, host) = self
+            .entries
+            .get(&entry.path)
+            .ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
+        let file = fs_err::File::open(host).map_err(|source| TreeError::Io {
+            path: entry.path.clone(),
+            source,
+        })?;
         Ok(Box::new(file))
     }
 }

@@ -73,7 +73,10 @@ pub fn open_image(spec: &SourceSpec, opts: &OpenOptions) -> Result<Image, ImageE
             open_layout(source, store, tag.as_deref(), opts)
         }
         SourceSpec::OciArchive { path, tag } => {
-            let store = LayoutStore::Archive(crate::archive::TarIndex::open(Path::new(path), "OCI archive")?);
+            let store = LayoutStore::Archive(crate::archive::TarIndex::open(
+                Path::new(path),
+                "OCI archive",
+            )?);
             open_layout(source, store, tag.as_deref(), opts)
         }
         SourceSpec::DockerArchive { path } => open_docker_archive(source, Path::new(path)),
@@ -85,11 +88,23 @@ pub fn open_image(spec: &SourceSpec, opts: &OpenOptions) -> Result<Image, ImageE
     }
 }
 
-fn open_layout(source: String, store: LayoutStore, tag: Option<&str>, opts: &OpenOptions) -> Result<Image, ImageError> {
+fn open_layout(
+    source: String,
+    store: LayoutStore,
+    tag: Option<&str>,
+    opts: &OpenOptions,
+) -> Result<Image, ImageError> {
     let (index, _) = store.top_index()?;
     let top = store.select(&index, tag)?;
     let bytes = store.read_manifest(&top)?;
-    resolve(source, Arc::new(store), top.digest, bytes, Some(&top.media_type), &opts.platform)
+    resolve(
+        source,
+        Arc::new(store),
+        top.digest,
+        bytes,
+        Some(&top.media_type),
+        &opts.platform,
+    )
 }
 
 fn open_docker_archive(source: String, path: &Path) -> Result<Image, ImageError> {
@@ -109,7 +124,11 @@ fn open_docker_archive(source: String, path: &Path) -> Result<Image, ImageError>
     })
 }
 
-fn open_registry(source: String, reference: &Reference, opts: &OpenOptions) -> Result<Image, ImageError> {
+fn open_registry(
+    source: String,
+    reference: &Reference,
+    opts: &OpenOptions,
+) -> Result<Image, ImageError> {
     let client = RegistryClient::new(reference, &opts.registry)?;
     let fetched = client.get_manifest(&reference.manifest_key(), media::MANIFEST_ACCEPT)?;
     let digest = match reference.digest() {
@@ -121,14 +140,25 @@ fn open_registry(source: String, reference: &Reference, opts: &OpenOptions) -> R
         None => {
             let computed = Digest::sha256(&fetched.bytes);
             // A registry that names a different digest than the bytes it sent is not trusted.
-            if let Some(header) = fetched.docker_content_digest.as_deref().and_then(|h| h.parse::<Digest>().ok()) {
+            if let Some(header) = fetched
+                .docker_content_digest
+                .as_deref()
+                .and_then(|h| h.parse::<Digest>().ok())
+            {
                 check_digest(&fetched.bytes, &header, "manifest")?;
             }
             computed
         }
     };
     let store = RegistryStore { client };
-    resolve(source, Arc::new(store), digest, fetched.bytes, fetched.content_type.as_deref(), &opts.platform)
+    resolve(
+        source,
+        Arc::new(store),
+        digest,
+        fetched.bytes,
+        fetched.content_type.as_deref(),
+        &opts.platform,
+    )
 }
 
 /// A registry repository as a blob store.
@@ -140,7 +170,9 @@ struct RegistryStore {
 impl BlobStore for RegistryStore {
     fn open_blob(&self, desc: &Descriptor) -> Result<Box<dyn Read + Send + '_>, ImageError> {
         // One byte of slack so the verifying reader can report an over-long blob precisely.
-        Ok(self.client.get_blob(&desc.digest, desc.size.saturating_add(1))?)
+        Ok(self
+            .client
+            .get_blob(&desc.digest, desc.size.saturating_add(1))?)
     }
 
     fn read_manifest(&self, desc: &Descriptor) -> Result<Vec<u8>, ImageError> {
@@ -151,7 +183,9 @@ impl BlobStore for RegistryStore {
                 limit: MAX_MANIFEST_BYTES,
             });
         }
-        let fetched = self.client.get_manifest(&desc.digest.to_string(), media::MANIFEST_ACCEPT)?;
+        let fetched = self
+            .client
+            .get_manifest(&desc.digest.to_string(), media::MANIFEST_ACCEPT)?;
         check_digest(&fetched.bytes, &desc.digest, "manifest")?;
         Ok(fetched.bytes)
     }
@@ -202,8 +236,16 @@ fn resolve(
 
 /// Picks the index entry for `platform`; an index with a single entry that states no platform
 /// (as OCI layouts often have) yields that entry.
-fn choose_platform(index: &ImageIndex, digest: &Digest, platform: &Platform) -> Result<Descriptor, ImageError> {
-    let manifests: Vec<&Descriptor> = index.manifests.iter().filter(|d| media::is_manifest(&d.media_type) || media::is_index(&d.media_type)).collect();
+fn choose_platform(
+    index: &ImageIndex,
+    digest: &Digest,
+    platform: &Platform,
+) -> Result<Descriptor, ImageError> {
+    let manifests: Vec<&Descriptor> = index
+        .manifests
+        .iter()
+        .filter(|d| media::is_manifest(&d.media_type) || media::is_index(&d.media_type))
+        .collect();
     if let [only] = manifests.as_slice()
         && only.platform.is_none()
     {
@@ -215,11 +257,18 @@ fn choose_platform(index: &ImageIndex, digest: &Digest, platform: &Platform) -> 
             .is_some_and(|p| platform.matches(&p.os, &p.architecture, p.variant.as_deref()))
     });
     found.map(|d| (*d).clone()).ok_or_else(|| {
-        let available: Vec<String> = manifests.iter().filter_map(|d| d.platform.as_ref().map(ToString::to_string)).collect();
+        let available: Vec<String> = manifests
+            .iter()
+            .filter_map(|d| d.platform.as_ref().map(ToString::to_string))
+            .collect();
         ImageError::NoMatchingPlatform {
             digest: digest.clone(),
             platform: platform.to_string(),
-            available: if available.is_empty() { "none".into() } else { available.join(", ") },
+            available: if available.is_empty() {
+                "none".into()
+            } else {
+                available.join(", ")
+            },
         }
     })
 }

@@ -46,7 +46,9 @@ impl LayoutStore {
                     return Ok(None);
                 }
                 let mut out = Vec::new();
-                fs_err::File::open(p)?.take(MAX_MANIFEST_BYTES).read_to_end(&mut out)?;
+                fs_err::File::open(p)?
+                    .take(MAX_MANIFEST_BYTES)
+                    .read_to_end(&mut out)?;
                 Ok(Some(out))
             }
             Self::Archive(t) => t.read_member(rel, MAX_MANIFEST_BYTES),
@@ -60,12 +62,21 @@ impl LayoutStore {
             kind: "OCI image layout",
             reason: reason.to_owned(),
         };
-        let marker = self.read_small("oci-layout")?.ok_or_else(|| invalid("no oci-layout file"))?;
-        let version: serde_json::Value = serde_json::from_slice(&marker).map_err(|_| invalid("oci-layout is not JSON"))?;
-        if version.get("imageLayoutVersion").and_then(|v| v.as_str()).is_none() {
+        let marker = self
+            .read_small("oci-layout")?
+            .ok_or_else(|| invalid("no oci-layout file"))?;
+        let version: serde_json::Value =
+            serde_json::from_slice(&marker).map_err(|_| invalid("oci-layout is not JSON"))?;
+        if version
+            .get("imageLayoutVersion")
+            .and_then(|v| v.as_str())
+            .is_none()
+        {
             return Err(invalid("oci-layout has no imageLayoutVersion"));
         }
-        let bytes = self.read_small("index.json")?.ok_or_else(|| invalid("no index.json"))?;
+        let bytes = self
+            .read_small("index.json")?
+            .ok_or_else(|| invalid("no index.json"))?;
         let digest = Digest::sha256(&bytes);
         match Manifest::parse(&bytes, &digest, Some(media::OCI_INDEX))? {
             Manifest::Index(ix) => Ok((ix, digest)),
@@ -80,9 +91,17 @@ impl LayoutStore {
             .iter()
             .filter_map(|d| d.annotations.get(REF_NAME).map(String::as_str))
             .collect();
-        let available = if tags.is_empty() { "none".to_owned() } else { tags.join(", ") };
+        let available = if tags.is_empty() {
+            "none".to_owned()
+        } else {
+            tags.join(", ")
+        };
         let found: Vec<&Descriptor> = match tag {
-            Some(t) => index.manifests.iter().filter(|d| d.annotations.get(REF_NAME).map(String::as_str) == Some(t)).collect(),
+            Some(t) => index
+                .manifests
+                .iter()
+                .filter(|d| d.annotations.get(REF_NAME).map(String::as_str) == Some(t))
+                .collect(),
             None => index.manifests.iter().collect(),
         };
         match (found.as_slice(), tag) {
@@ -104,7 +123,11 @@ impl LayoutStore {
 impl BlobStore for LayoutStore {
     fn open_blob(&self, desc: &Descriptor) -> Result<Box<dyn Read + Send + '_>, ImageError> {
         // The digest type guarantees `alg/hex` is two plain path components.
-        let rel = format!("blobs/{}/{}", desc.digest.algorithm().as_str(), desc.digest.hex());
+        let rel = format!(
+            "blobs/{}/{}",
+            desc.digest.algorithm().as_str(),
+            desc.digest.hex()
+        );
         let missing = || ImageError::BlobMissing {
             digest: desc.digest.clone(),
             location: self.location(),
@@ -115,7 +138,10 @@ impl BlobStore for LayoutStore {
                 if !p.is_file() {
                     return Err(missing());
                 }
-                Ok(Box::new(std::io::BufReader::with_capacity(256 * 1024, fs_err::File::open(p)?)))
+                Ok(Box::new(std::io::BufReader::with_capacity(
+                    256 * 1024,
+                    fs_err::File::open(p)?,
+                )))
             }
             Self::Archive(t) => Ok(Box::new(t.open_member(&rel).ok_or_else(missing)?)),
         }

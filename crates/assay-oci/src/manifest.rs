@@ -38,7 +38,9 @@ pub enum ManifestError {
         actual: String,
     },
     /// Not a manifest type assay reads (e.g. Docker schema 1, or an artifact).
-    #[error("manifest {digest} has unsupported media type {media_type:?} (schemaVersion {schema_version})")]
+    #[error(
+        "manifest {digest} has unsupported media type {media_type:?} (schemaVersion {schema_version})"
+    )]
     Unsupported {
         /// The document's digest.
         digest: Digest,
@@ -145,24 +147,34 @@ pub enum Manifest {
 
 /// Media types that say nothing about which manifest kind a body is.
 fn is_generic(media_type: &str) -> bool {
-    matches!(media_type, "" | "application/json" | "application/octet-stream" | "text/plain")
+    matches!(
+        media_type,
+        "" | "application/json" | "application/octet-stream" | "text/plain"
+    )
 }
 
 impl Manifest {
     /// Parses `bytes` (already digest-checked as `digest`) that were referenced or served as
     /// `declared`. The body's own `mediaType`, its shape and `declared` must agree.
-    pub fn parse(bytes: &[u8], digest: &Digest, declared: Option<&str>) -> Result<Self, ManifestError> {
-        let wire: WireManifest = serde_json::from_slice(bytes).map_err(|source| ManifestError::Json {
-            what: "manifest",
-            digest: digest.clone(),
-            source,
-        })?;
+    pub fn parse(
+        bytes: &[u8],
+        digest: &Digest,
+        declared: Option<&str>,
+    ) -> Result<Self, ManifestError> {
+        let wire: WireManifest =
+            serde_json::from_slice(bytes).map_err(|source| ManifestError::Json {
+                what: "manifest",
+                digest: digest.clone(),
+                source,
+            })?;
         let shape = match (&wire.manifests, &wire.config, &wire.layers) {
             (Some(_), None, None) => "index",
             (None, Some(_), Some(_)) => "image manifest",
             _ => "neither an image manifest nor an index",
         };
-        let declared = declared.map(|d| d.split(';').next().unwrap_or_default().trim()).filter(|d| !is_generic(d));
+        let declared = declared
+            .map(|d| d.split(';').next().unwrap_or_default().trim())
+            .filter(|d| !is_generic(d));
         let body_type = wire.media_type.clone();
         let media_type = match (declared, body_type.as_deref()) {
             (Some(d), Some(b)) if d != b => return Err(mismatch(digest, d, b)),
@@ -172,7 +184,9 @@ impl Manifest {
             (None, None) if shape == "index" => media::OCI_INDEX.to_owned(),
             (None, None) => media::OCI_MANIFEST.to_owned(),
         };
-        if wire.schema_version != 2 || !(media::is_index(&media_type) || media::is_manifest(&media_type)) {
+        if wire.schema_version != 2
+            || !(media::is_index(&media_type) || media::is_manifest(&media_type))
+        {
             return Err(ManifestError::Unsupported {
                 digest: digest.clone(),
                 media_type,
@@ -180,11 +194,27 @@ impl Manifest {
             });
         }
         match (media::is_index(&media_type), wire) {
-            (true, WireManifest { manifests: Some(m), config: None, layers: None, .. }) => Ok(Self::Index(ImageIndex {
+            (
+                true,
+                WireManifest {
+                    manifests: Some(m),
+                    config: None,
+                    layers: None,
+                    ..
+                },
+            ) => Ok(Self::Index(ImageIndex {
                 media_type,
                 manifests: m.into_iter().map(Descriptor::from).collect(),
             })),
-            (false, WireManifest { manifests: None, config: Some(c), layers: Some(l), .. }) => Ok(Self::Image(ImageManifest {
+            (
+                false,
+                WireManifest {
+                    manifests: None,
+                    config: Some(c),
+                    layers: Some(l),
+                    ..
+                },
+            ) => Ok(Self::Image(ImageManifest {
                 media_type,
                 config: c.into(),
                 layers: l.into_iter().map(Descriptor::from).collect(),
@@ -232,11 +262,12 @@ pub struct ImageConfig {
 impl ImageConfig {
     /// Parses a config blob that was digest-checked as `digest`.
     pub fn parse(bytes: &[u8], digest: &Digest) -> Result<Self, ManifestError> {
-        let w: WireConfig = serde_json::from_slice(bytes).map_err(|source| ManifestError::Json {
-            what: "config",
-            digest: digest.clone(),
-            source,
-        })?;
+        let w: WireConfig =
+            serde_json::from_slice(bytes).map_err(|source| ManifestError::Json {
+                what: "config",
+                digest: digest.clone(),
+                source,
+            })?;
         Ok(Self {
             platform: Platform {
                 os: w.os,

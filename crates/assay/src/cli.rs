@@ -10,8 +10,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Reads images from registries, OCI layouts and archives; more verbs (sbom, scan, sign,
 /// verify, policy) build on the same sources.
 #[derive(Debug, Parser)]
-#[command(name = "assay", version, propagate_version = true, arg_required_else_help = true)]
-#[command(after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check).\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour.")]
+#[command(
+    name = "assay",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check).\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour."
+)]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -97,16 +104,23 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
-    let n: u64 = num.parse().map_err(|_| format!("{s:?} is not a size (e.g. 512MiB, 2GiB)"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 512MiB, 2GiB)"))?;
     let shift = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 0,
         "k" | "kb" | "kib" => 10,
         "m" | "mb" | "mib" => 20,
         "g" | "gb" | "gib" => 30,
         "t" | "tb" | "tib" => 40,
-        _ => return Err(format!("{s:?}: unknown size unit {unit:?} (use K, M, G or T)")),
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown size unit {unit:?} (use K, M, G or T)"
+            ));
+        }
     };
-    n.checked_mul(1 << shift).ok_or_else(|| format!("{s:?} is too large"))
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("{s:?} is too large"))
 }
 
 #[cfg(test)]

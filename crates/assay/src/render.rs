@@ -23,7 +23,11 @@ fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
         }
     }
     let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
     let mut out = line(header.to_vec());
@@ -42,7 +46,11 @@ pub fn image_table(r: &ImageReport) -> anyhow::Result<()> {
         writeln!(out, "{k:<width$}  {v}")?;
     }
     writeln!(out)?;
-    write!(out, "{}", table(["LAYER", "DIGEST", "SIZE", "MEDIA TYPE"], &r.layer_rows()))?;
+    write!(
+        out,
+        "{}",
+        table(["LAYER", "DIGEST", "SIZE", "MEDIA TYPE"], &r.layer_rows())
+    )?;
     Ok(())
 }
 
@@ -58,7 +66,10 @@ pub fn host_table(r: &HostReport) -> anyhow::Result<()> {
 mod tests {
     #[test]
     fn table_aligns_columns() {
-        let t = super::table(["A", "LONG HEADER"], &[["xyz".into(), "1".into()], ["".into(), "".into()]]);
+        let t = super::table(
+            ["A", "LONG HEADER"],
+            &[["xyz".into(), "1".into()], ["".into(), "".into()]],
+        );
         assert_eq!(t, "A    LONG HEADER\nxyz  1\n\n");
     }
 }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use assay_core::{Digest, EntryKind, TreePath, resolve_in};
 use tracing::{info, warn};
 
+use super::FlattenError;
 use super::index::{LayerIndex, NewNode, Op};
 use super::tree::{Content, LayeredTree, Node};
-use super::FlattenError;
 
 /// The tree being built: nodes by path, plus which layer is being applied.
 struct Builder {
@@ -19,12 +19,21 @@ struct Builder {
     diff_id: Digest,
 }
 
-pub(super) fn apply_layers(indexes: Vec<LayerIndex>, diff_ids: &[Digest]) -> Result<LayeredTree, FlattenError> {
+pub(super) fn apply_layers(
+    indexes: Vec<LayerIndex>,
+    diff_ids: &[Digest],
+) -> Result<LayeredTree, FlattenError> {
     let mut b = Builder {
         nodes: BTreeMap::new(),
         layer: 0,
-        layer_digest: diff_ids.first().cloned().unwrap_or_else(|| Digest::sha256(b"")),
-        diff_id: diff_ids.first().cloned().unwrap_or_else(|| Digest::sha256(b"")),
+        layer_digest: diff_ids
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Digest::sha256(b"")),
+        diff_id: diff_ids
+            .first()
+            .cloned()
+            .unwrap_or_else(|| Digest::sha256(b"")),
     };
     let mut spools = Vec::with_capacity(indexes.len());
     let mut layers = Vec::with_capacity(indexes.len());
@@ -33,7 +42,10 @@ pub(super) fn apply_layers(indexes: Vec<LayerIndex>, diff_ids: &[Digest]) -> Res
         b.layer_digest = index.digest.clone();
         b.diff_id = diff_id.clone();
         // Whiteouts only hide what lower layers wrote, so they go first.
-        let (hides, adds): (Vec<Op>, Vec<Op>) = index.ops.into_iter().partition(|op| !matches!(op, Op::Add { .. }));
+        let (hides, adds): (Vec<Op>, Vec<Op>) = index
+            .ops
+            .into_iter()
+            .partition(|op| !matches!(op, Op::Add { .. }));
         for op in hides.into_iter().chain(adds) {
             b.apply(op)?;
         }
@@ -46,7 +58,11 @@ pub(super) fn apply_layers(indexes: Vec<LayerIndex>, diff_ids: &[Digest]) -> Res
 impl Builder {
     fn apply(&mut self, op: Op) -> Result<(), FlattenError> {
         match op {
-            Op::Whiteout { parent, name, entry } => {
+            Op::Whiteout {
+                parent,
+                name,
+                entry,
+            } => {
                 let dir = self.resolve_dir(&parent, &entry)?;
                 if let Some(target) = dir.join_component(&name) {
                     self.remove_tree(&target);
@@ -56,7 +72,12 @@ impl Builder {
                 let dir = self.resolve_dir(&dir, &entry)?;
                 self.remove_below(&dir);
             }
-            Op::Add { path, node, mode, entry } => self.add(&path, node, mode, &entry)?,
+            Op::Add {
+                path,
+                node,
+                mode,
+                entry,
+            } => self.add(&path, node, mode, &entry)?,
         }
         Ok(())
     }
@@ -67,20 +88,27 @@ impl Builder {
 
     /// Resolves a directory path through symlinks inside the root.
     fn resolve_dir(&self, dir: &TreePath, entry: &str) -> Result<TreePath, FlattenError> {
-        let resolved = resolve_in(dir, true, |p| self.kind_of(p)).map_err(|source| FlattenError::Resolve {
-            layer: self.layer_digest.clone(),
-            entry: entry.to_owned(),
-            source,
-        })?;
+        let resolved =
+            resolve_in(dir, true, |p| self.kind_of(p)).map_err(|source| FlattenError::Resolve {
+                layer: self.layer_digest.clone(),
+                entry: entry.to_owned(),
+                source,
+            })?;
         if resolved.path != *dir {
-            let level = if resolved.clamped { "escape attempt confined" } else { "followed symlink" };
+            let level = if resolved.clamped {
+                "escape attempt confined"
+            } else {
+                "followed symlink"
+            };
             if resolved.clamped {
                 warn!(layer = %self.layer_digest, entry, resolved = %resolved.path, "{level}: entry redirected inside the image root");
             } else {
                 info!(layer = %self.layer_digest, entry, resolved = %resolved.path, "{level}: parent directory is a symlink");
             }
         }
-        if let Some(EntryKind::File { .. } | EntryKind::Symlink { .. }) = self.kind_of(&resolved.path) {
+        if let Some(EntryKind::File { .. } | EntryKind::Symlink { .. }) =
+            self.kind_of(&resolved.path)
+        {
             return Err(FlattenError::Resolve {
                 layer: self.layer_digest.clone(),
                 entry: entry.to_owned(),
@@ -91,7 +119,13 @@ impl Builder {
     }
 
     fn remove_below(&mut self, dir: &TreePath) {
-        let doomed: Vec<TreePath> = self.nodes.range(dir.clone()..).skip_while(|(p, _)| *p == dir).take_while(|(p, _)| p.is_strictly_under(dir)).map(|(p, _)| p.clone()).collect();
+        let doomed: Vec<TreePath> = self
+            .nodes
+            .range(dir.clone()..)
+            .skip_while(|(p, _)| *p == dir)
+            .take_while(|(p, _)| p.is_strictly_under(dir))
+            .map(|(p, _)| p.clone())
+            .collect();
         for p in doomed {
             self.nodes.remove(&p);
         }
@@ -107,7 +141,9 @@ impl Builder {
     fn ensure_dirs(&mut self, dir: &TreePath) {
         let mut current = TreePath::root();
         for c in dir.components() {
-            let Some(next) = current.join_component(c) else { return };
+            let Some(next) = current.join_component(c) else {
+                return;
+            };
             if !self.nodes.contains_key(&next) {
                 let node = self.node(next.clone(), EntryKind::Dir, 0o755, Content::None);
                 self.nodes.insert(next.clone(), node);
@@ -120,12 +156,27 @@ impl Builder {
         Node::new(path, kind, mode, self.diff_id.clone(), content)
     }
 
-    fn add(&mut self, path: &TreePath, new: NewNode, mode: u32, entry: &str) -> Result<(), FlattenError> {
+    fn add(
+        &mut self,
+        path: &TreePath,
+        new: NewNode,
+        mode: u32,
+        entry: &str,
+    ) -> Result<(), FlattenError> {
         let parent = self.resolve_dir(&path.parent().unwrap_or_default(), entry)?;
         self.ensure_dirs(&parent);
-        let Some(target) = parent.join_component(path.file_name()) else { return Ok(()) };
+        let Some(target) = parent.join_component(path.file_name()) else {
+            return Ok(());
+        };
         let (kind, content) = match new {
-            NewNode::File { offset, size } => (EntryKind::File { size }, Content::Spool { layer: self.layer, offset, size }),
+            NewNode::File { offset, size } => (
+                EntryKind::File { size },
+                Content::Spool {
+                    layer: self.layer,
+                    offset,
+                    size,
+                },
+            ),
             NewNode::Dir => (EntryKind::Dir, Content::None),
             NewNode::Symlink(t) => (EntryKind::Symlink { target: t }, Content::None),
             NewNode::Hardlink { target: link, raw } => self.hardlink_source(&link, &raw, entry)?,
@@ -142,11 +193,20 @@ impl Builder {
     }
 
     /// A hardlink shares its target's bytes; the target must already be a regular file.
-    fn hardlink_source(&self, link: &TreePath, raw: &str, entry: &str) -> Result<(EntryKind, Content), FlattenError> {
+    fn hardlink_source(
+        &self,
+        link: &TreePath,
+        raw: &str,
+        entry: &str,
+    ) -> Result<(EntryKind, Content), FlattenError> {
         let dir = self.resolve_dir(&link.parent().unwrap_or_default(), entry)?;
-        let source = dir.join_component(link.file_name()).and_then(|p| self.nodes.get(&p));
+        let source = dir
+            .join_component(link.file_name())
+            .and_then(|p| self.nodes.get(&p));
         match source {
-            Some(n) if matches!(n.entry.kind, EntryKind::File { .. }) => Ok((n.entry.kind.clone(), n.content)),
+            Some(n) if matches!(n.entry.kind, EntryKind::File { .. }) => {
+                Ok((n.entry.kind.clone(), n.content))
+            }
             _ => Err(FlattenError::HardlinkTarget {
                 layer: self.layer_digest.clone(),
                 entry: entry.to_owned(),

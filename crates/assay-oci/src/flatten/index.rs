@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 
 use assay_core::{Digest, TreePath};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::{FlattenError, Limits};
 use crate::blob::{BlobStore, VerifyingReader};
@@ -18,21 +18,36 @@ const OPAQUE_MARKER: &str = ".wh..wh..opq";
 #[derive(Debug)]
 pub(super) enum Op {
     /// Remove `name` from the directory `parent` (resolved at apply time).
-    Whiteout { parent: TreePath, name: String, entry: String },
+    Whiteout {
+        parent: TreePath,
+        name: String,
+        entry: String,
+    },
     /// Hide everything lower layers put under `dir`.
     Opaque { dir: TreePath, entry: String },
     /// Create or replace `path`.
-    Add { path: TreePath, node: NewNode, mode: u32, entry: String },
+    Add {
+        path: TreePath,
+        node: NewNode,
+        mode: u32,
+        entry: String,
+    },
 }
 
 /// The kind of entry being added.
 #[derive(Debug)]
 pub(super) enum NewNode {
     /// File bytes at `offset` in the layer's spool.
-    File { offset: u64, size: u64 },
+    File {
+        offset: u64,
+        size: u64,
+    },
     Dir,
     Symlink(String),
-    Hardlink { target: TreePath, raw: String },
+    Hardlink {
+        target: TreePath,
+        raw: String,
+    },
 }
 
 /// One layer, indexed.
@@ -66,9 +81,16 @@ impl<R: Read> Read for Capped<R> {
 }
 
 /// Decompresses, indexes and verifies one layer blob.
-pub(super) fn index_layer(store: &dyn BlobStore, desc: &Descriptor, limits: &Limits) -> Result<LayerIndex, FlattenError> {
+pub(super) fn index_layer(
+    store: &dyn BlobStore,
+    desc: &Descriptor,
+    limits: &Limits,
+) -> Result<LayerIndex, FlattenError> {
     let layer = desc.digest.clone();
-    let blob_err = |source| FlattenError::Blob { layer: layer.clone(), source };
+    let blob_err = |source| FlattenError::Blob {
+        layer: layer.clone(),
+        source,
+    };
     let raw = store.open_blob(desc).map_err(blob_err)?;
     let mut verifying = VerifyingReader::new(raw, desc);
     let spool = tempfile::tempfile().map_err(FlattenError::Spool)?;
@@ -77,11 +99,20 @@ pub(super) fn index_layer(store: &dyn BlobStore, desc: &Descriptor, limits: &Lim
         let buffered = BufReader::with_capacity(256 * 1024, &mut verifying);
         match decompressor(buffered) {
             Ok(decoder) => {
-                let mut capped = Capped { inner: decoder, read: 0, cap, hit: false };
+                let mut capped = Capped {
+                    inner: decoder,
+                    read: 0,
+                    cap,
+                    hit: false,
+                };
                 let res = read_entries(&mut capped, &spool, &layer, limits.entries);
                 let res = res.map(|(ops, entries)| (ops, entries, capped.read));
                 if capped.hit {
-                    Err(FlattenError::LayerTooLarge { layer: layer.clone(), limit: cap, compressed: desc.size })
+                    Err(FlattenError::LayerTooLarge {
+                        layer: layer.clone(),
+                        limit: cap,
+                        compressed: desc.size,
+                    })
                 } else {
                     res
                 }
@@ -96,11 +127,20 @@ pub(super) fn index_layer(store: &dyn BlobStore, desc: &Descriptor, limits: &Lim
     }
     let (ops, entries, expanded) = result?;
     debug!(layer = %layer, entries, expanded, "indexed layer");
-    Ok(LayerIndex { digest: layer, ops, spool, expanded, entries })
+    Ok(LayerIndex {
+        digest: layer,
+        ops,
+        spool,
+        expanded,
+        entries,
+    })
 }
 
 fn corrupt(layer: &Digest, e: &dyn std::fmt::Display) -> FlattenError {
-    FlattenError::Corrupt { layer: layer.clone(), reason: e.to_string() }
+    FlattenError::Corrupt {
+        layer: layer.clone(),
+        reason: e.to_string(),
+    }
 }
 
 /// Picks the decoder from the stream's magic bytes; media types are not trusted for this
@@ -116,7 +156,12 @@ fn decompressor<'a, R: BufRead + 'a>(mut r: R) -> io::Result<Box<dyn Read + 'a>>
     }
 }
 
-fn read_entries<R: Read>(r: &mut R, spool: &File, layer: &Digest, max_entries: u64) -> Result<(Vec<Op>, u64), FlattenError> {
+fn read_entries<R: Read>(
+    r: &mut R,
+    spool: &File,
+    layer: &Digest,
+    max_entries: u64,
+) -> Result<(Vec<Op>, u64), FlattenError> {
     let mut archive = tar::Archive::new(r);
     let mut writer = BufWriter::with_capacity(1 << 20, spool);
     let mut offset = 0u64;
@@ -150,23 +195,36 @@ fn classify<R: Read>(
     offset: &mut u64,
 ) -> Result<Option<Op>, FlattenError> {
     let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-    let path = TreePath::new(&raw).map_err(|_| FlattenError::PathEscape { layer: layer.clone(), entry: raw.clone() })?;
+    let path = TreePath::new(&raw).map_err(|_| FlattenError::PathEscape {
+        layer: layer.clone(),
+        entry: raw.clone(),
+    })?;
     if raw.starts_with('/') {
         warn!(layer = %layer, entry = %raw, "absolute entry name confined to the image root");
     }
     let name = path.file_name();
     let parent = path.parent().unwrap_or_default();
     if name == OPAQUE_MARKER {
-        return Ok(Some(Op::Opaque { dir: parent, entry: raw }));
+        return Ok(Some(Op::Opaque {
+            dir: parent,
+            entry: raw,
+        }));
     }
     if let Some(target) = name.strip_prefix(WHITEOUT_PREFIX) {
         if target.starts_with(WHITEOUT_PREFIX) {
             return Ok(None); // other aufs metadata (.wh..wh.plnk etc.)
         }
         if parent.join_component(target).is_none() {
-            return Err(FlattenError::InvalidWhiteout { layer: layer.clone(), entry: raw });
+            return Err(FlattenError::InvalidWhiteout {
+                layer: layer.clone(),
+                entry: raw,
+            });
         }
-        return Ok(Some(Op::Whiteout { parent, name: target.to_owned(), entry: raw }));
+        return Ok(Some(Op::Whiteout {
+            parent,
+            name: target.to_owned(),
+            entry: raw,
+        }));
     }
     if path.is_root() {
         return Ok(None); // "./" itself: the root always exists
@@ -177,9 +235,15 @@ fn classify<R: Read>(
             let want = entry.size();
             let n = io::copy(entry, spool).map_err(|e| corrupt(layer, &format!("{raw}: {e}")))?;
             if n < want && entry.header().entry_type() != tar::EntryType::GNUSparse {
-                return Err(corrupt(layer, &format!("{raw}: {n} of {want} bytes present")));
+                return Err(corrupt(
+                    layer,
+                    &format!("{raw}: {n} of {want} bytes present"),
+                ));
             }
-            let node = NewNode::File { offset: *offset, size: n };
+            let node = NewNode::File {
+                offset: *offset,
+                size: n,
+            };
             *offset += n;
             node
         }
@@ -192,17 +256,29 @@ fn classify<R: Read>(
                 entry: raw.clone(),
                 target: target_raw.clone(),
             })?;
-            NewNode::Hardlink { target, raw: target_raw }
+            NewNode::Hardlink {
+                target,
+                raw: target_raw,
+            }
         }
         other => {
-            debug!(layer = %layer, entry = %raw, kind = ?other, "not materialised (device, fifo or unknown type)");
+            info!(layer = %layer, entry = %raw, kind = ?other, "not materialised (device, fifo or unknown type)");
             return Ok(None);
         }
     };
-    Ok(Some(Op::Add { path, node, mode, entry: raw }))
+    Ok(Some(Op::Add {
+        path,
+        node,
+        mode,
+        entry: raw,
+    }))
 }
 
-fn link_name<R: Read>(entry: &tar::Entry<'_, R>, layer: &Digest, raw: &str) -> Result<String, FlattenError> {
+fn link_name<R: Read>(
+    entry: &tar::Entry<'_, R>,
+    layer: &Digest,
+    raw: &str,
+) -> Result<String, FlattenError> {
     match entry.link_name_bytes() {
         Some(t) if !t.is_empty() => Ok(String::from_utf8_lossy(&t).into_owned()),
         _ => Err(corrupt(layer, &format!("{raw}: link without a target"))),

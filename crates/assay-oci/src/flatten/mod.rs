@@ -58,7 +58,9 @@ impl Default for Limits {
 impl Limits {
     /// The most bytes a layer of `compressed` bytes may expand to.
     pub fn layer_cap(&self, compressed: u64) -> u64 {
-        self.layer_floor.max(compressed.saturating_mul(self.ratio)).min(self.total)
+        self.layer_floor
+            .max(compressed.saturating_mul(self.ratio))
+            .min(self.total)
     }
 }
 
@@ -68,7 +70,7 @@ impl Limits {
 #[non_exhaustive]
 pub enum FlattenError {
     /// Reading or verifying the layer blob failed.
-    #[error("layer {layer}: {source}")]
+    #[error("layer {layer} could not be read")]
     Blob {
         /// The layer.
         layer: Digest,
@@ -85,7 +87,9 @@ pub enum FlattenError {
         reason: String,
     },
     /// Decompression bomb protection.
-    #[error("layer {layer}: expands past {limit} bytes (compressed size {compressed}); refusing it as a decompression bomb (raise with --max-layer-ratio / --max-layer-floor)")]
+    #[error(
+        "layer {layer}: expands past {limit} bytes (compressed size {compressed}); refusing it as a decompression bomb (raise with --max-layer-ratio / --max-layer-floor)"
+    )]
     LayerTooLarge {
         /// The layer.
         layer: Digest,
@@ -123,7 +127,9 @@ pub enum FlattenError {
         entry: String,
     },
     /// A hardlink names a target outside the root.
-    #[error("layer {layer}: hardlink {entry:?} points outside the image root ({target:?}); refused")]
+    #[error(
+        "layer {layer}: hardlink {entry:?} points outside the image root ({target:?}); refused"
+    )]
     HardlinkEscape {
         /// The layer.
         layer: Digest,
@@ -133,7 +139,9 @@ pub enum FlattenError {
         target: String,
     },
     /// A hardlink's target does not exist or is not a regular file.
-    #[error("layer {layer}: hardlink {entry:?} points to {target:?}, which is not a regular file in the image")]
+    #[error(
+        "layer {layer}: hardlink {entry:?} points to {target:?}, which is not a regular file in the image"
+    )]
     HardlinkTarget {
         /// The layer.
         layer: Digest,
@@ -151,7 +159,7 @@ pub enum FlattenError {
         entry: String,
     },
     /// A parent path could not be resolved (symlink loop, file used as directory).
-    #[error("layer {layer}: entry {entry:?}: {source}")]
+    #[error("layer {layer}: entry {entry:?} cannot be placed")]
     Resolve {
         /// The layer.
         layer: Digest,
@@ -195,11 +203,15 @@ pub fn flatten(image: &Image, limits: &Limits) -> Result<LayeredTree, FlattenErr
         .collect::<Result<_, _>>()?;
     let expanded: u64 = indexes.iter().map(|i| i.expanded).sum();
     if expanded > limits.total {
-        return Err(FlattenError::TotalTooLarge { limit: limits.total });
+        return Err(FlattenError::TotalTooLarge {
+            limit: limits.total,
+        });
     }
     let entries: u64 = indexes.iter().map(|i| i.entries).sum();
     if entries > limits.entries {
-        return Err(FlattenError::TooManyEntries { limit: limits.entries });
+        return Err(FlattenError::TooManyEntries {
+            limit: limits.entries,
+        });
     }
     apply::apply_layers(indexes, &image.diff_ids)
 }

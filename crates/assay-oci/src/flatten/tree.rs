@@ -12,7 +12,11 @@ use assay_core::{Digest, EntryKind, FileTree, TreeEntry, TreeError, TreePath};
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Content {
     None,
-    Spool { layer: usize, offset: u64, size: u64 },
+    Spool {
+        layer: usize,
+        offset: u64,
+        size: u64,
+    },
 }
 
 /// One entry and its content location.
@@ -23,9 +27,20 @@ pub(super) struct Node {
 }
 
 impl Node {
-    pub(super) fn new(path: TreePath, kind: EntryKind, mode: u32, layer: Digest, content: Content) -> Self {
+    pub(super) fn new(
+        path: TreePath,
+        kind: EntryKind,
+        mode: u32,
+        layer: Digest,
+        content: Content,
+    ) -> Self {
         Self {
-            entry: TreeEntry { path, kind, mode, layer: Some(layer) },
+            entry: TreeEntry {
+                path,
+                kind,
+                mode,
+                layer: Some(layer),
+            },
             content,
         }
     }
@@ -41,8 +56,16 @@ pub struct LayeredTree {
 }
 
 impl LayeredTree {
-    pub(super) fn new(nodes: BTreeMap<TreePath, Node>, spools: Vec<Arc<File>>, layers: Vec<(Digest, Digest)>) -> Self {
-        Self { nodes, spools, layers }
+    pub(super) fn new(
+        nodes: BTreeMap<TreePath, Node>,
+        spools: Vec<Arc<File>>,
+        layers: Vec<(Digest, Digest)>,
+    ) -> Self {
+        Self {
+            nodes,
+            spools,
+            layers,
+        }
     }
 
     /// `(blob digest, diff ID)` of each layer, base first.
@@ -71,11 +94,25 @@ impl FileTree for LayeredTree {
     }
 
     fn open_entry(&self, entry: &TreeEntry) -> Result<Box<dyn Read + Send + '_>, TreeError> {
-        let node = self.nodes.get(&entry.path).ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
+        let node = self
+            .nodes
+            .get(&entry.path)
+            .ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
         match node.content {
-            Content::Spool { layer, offset, size } => {
-                let file = self.spools.get(layer).ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
-                Ok(Box::new(SpoolReader { file: Arc::clone(file), pos: offset, end: offset + size }))
+            Content::Spool {
+                layer,
+                offset,
+                size,
+            } => {
+                let file = self
+                    .spools
+                    .get(layer)
+                    .ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
+                Ok(Box::new(SpoolReader {
+                    file: Arc::clone(file),
+                    pos: offset,
+                    end: offset + size,
+                }))
             }
             Content::None => Err(TreeError::NotAFile(entry.path.clone())),
         }
@@ -96,9 +133,14 @@ impl Read for SpoolReader {
         if want == 0 {
             return Ok(0);
         }
-        let n = self.file.read_at(buf.get_mut(..want).unwrap_or_default(), self.pos)?;
+        let n = self
+            .file
+            .read_at(buf.get_mut(..want).unwrap_or_default(), self.pos)?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "spool file shorter than recorded"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "spool file shorter than recorded",
+            ));
         }
         self.pos += n as u64;
         Ok(n)

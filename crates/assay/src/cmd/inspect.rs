@@ -73,7 +73,12 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
                 manifest_media_type: image.manifest_media_type.clone(),
                 platform: image.platform.to_string(),
                 config: blob(&image.config, None),
-                layers: image.layers.iter().enumerate().map(|(i, l)| blob(l, image.diff_ids.get(i).cloned())).collect(),
+                layers: image
+                    .layers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| blob(l, image.diff_ids.get(i).cloned()))
+                    .collect(),
             };
             match args.output {
                 Format::Json => render::json(&report)?,
@@ -81,7 +86,10 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
             }
         }
         Opened::Host(tree) => {
-            let report = HostReport { source: spec.to_string(), files: hash_files(&tree)? };
+            let report = HostReport {
+                source: spec.to_string(),
+                files: hash_files(&tree)?,
+            };
             match args.output {
                 Format::Json => render::json(&report)?,
                 Format::Table => render::host_table(&report)?,
@@ -92,7 +100,12 @@ pub fn run(args: &InspectArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn blob(d: &assay_oci::manifest::Descriptor, diff_id: Option<Digest>) -> BlobReport {
-    BlobReport { digest: d.digest.clone(), size: d.size, media_type: d.media_type.clone(), diff_id }
+    BlobReport {
+        digest: d.digest.clone(),
+        size: d.size,
+        media_type: d.media_type.clone(),
+        diff_id,
+    }
 }
 
 fn hash_files(tree: &dyn FileTree) -> anyhow::Result<Vec<FileReport>> {
@@ -101,7 +114,11 @@ fn hash_files(tree: &dyn FileTree) -> anyhow::Result<Vec<FileReport>> {
         if let EntryKind::File { size } = e.kind {
             let mut w = DigestWriter::new(assay_core::Algorithm::Sha256);
             std::io::copy(&mut tree.open_entry(e)?, &mut w)?;
-            out.push(FileReport { path: e.path.to_string(), size, digest: w.finish() });
+            out.push(FileReport {
+                path: e.path.to_string(),
+                size,
+                digest: w.finish(),
+            });
         }
     }
     Ok(out)
@@ -120,7 +137,10 @@ impl ImageReport {
             rows.push(("MANIFEST TYPE", self.manifest_media_type.clone()));
         }
         rows.push(("PLATFORM", self.platform.clone()));
-        rows.push(("CONFIG", format!("{} ({} bytes)", self.config.digest, self.config.size)));
+        rows.push((
+            "CONFIG",
+            format!("{} ({} bytes)", self.config.digest, self.config.size),
+        ));
         rows
     }
 
@@ -129,7 +149,14 @@ impl ImageReport {
         self.layers
             .iter()
             .enumerate()
-            .map(|(i, l)| [(i + 1).to_string(), l.digest.to_string(), l.size.to_string(), l.media_type.clone()])
+            .map(|(i, l)| {
+                [
+                    (i + 1).to_string(),
+                    l.digest.to_string(),
+                    l.size.to_string(),
+                    l.media_type.clone(),
+                ]
+            })
             .collect()
     }
 }
@@ -142,7 +169,9 @@ impl HostReport {
 
     /// Rows: path, size, digest.
     pub fn rows(&self) -> Vec<[String; 3]> {
-        self.files.iter().map(|f| [f.path.clone(), f.size.to_string(), f.digest.to_string()]).collect()
+        self.files
+            .iter()
+            .map(|f| [f.path.clone(), f.size.to_string(), f.digest.to_string()])
+            .collect()
     }
 }
-

@@ -34,7 +34,10 @@ pub enum Opened {
 
 /// Parses and opens SOURCE.
 pub fn open_source(args: &SourceArgs) -> anyhow::Result<(SourceSpec, Opened)> {
-    let spec: SourceSpec = args.source.parse().with_context(|| format!("invalid SOURCE {:?}", args.source))?;
+    let spec: SourceSpec = args
+        .source
+        .parse()
+        .with_context(|| format!("invalid SOURCE {:?}", args.source))?;
     let opened = match &spec {
         SourceSpec::Dir { path } => Opened::Host(HostTree::dir(Path::new(path))?),
         SourceSpec::File { path } => Opened::Host(HostTree::file(Path::new(path))?),
@@ -47,7 +50,8 @@ pub fn open_source(args: &SourceArgs) -> anyhow::Result<(SourceSpec, Opened)> {
                     user_agent: format!("assay/{}", env!("CARGO_PKG_VERSION")),
                 },
             };
-            let image = assay_oci::open_image(&spec, &opts).with_context(|| format!("opening {spec}"))?;
+            let image =
+                assay_oci::open_image(&spec, &opts).with_context(|| format!("opening {spec}"))?;
             tracing::info!(source = %spec, digest = %image.digest, layers = image.layers.len(), "opened image");
             Opened::Image(Box::new(image))
         }
@@ -61,7 +65,8 @@ pub fn open_tree(args: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Box<dy
     Ok(match opened {
         Opened::Host(t) => Box::new(t),
         Opened::Image(image) => {
-            let tree = assay_oci::flatten::flatten(&image, &limits.limits()).with_context(|| format!("flattening {spec}"))?;
+            let tree = assay_oci::flatten::flatten(&image, &limits.limits())
+                .with_context(|| format!("flattening {spec}"))?;
             tracing::info!(entries = tree.len(), "flattened layers");
             Box::new(tree)
         }
