@@ -226,6 +226,8 @@ pub fn snapshot(root: &Path, exclude: &Path) -> BTreeMap<PathBuf, String> {
             } else if m.is_dir() {
                 stack.push(p.clone());
                 "dir".to_owned()
+            } else if !m.is_file() {
+                "special".to_owned()
             } else {
                 format!("file {}", sha256(&std::fs::read(&p).unwrap()))
             };
