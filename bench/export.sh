@@ -36,8 +36,8 @@ timed() { local t0 t1; t0=$(now); "$@"; t1=$(now); awk -v a="$t0" -v b="$t1" 'BE
 a=(); t=()
 run_assay; run_tar; rm -rf "$scratch/assay" "$scratch/tar"   # warm the cache
 for ((i = 0; i < runs; i++)); do
-  a+=("$(timed run_assay)"); rm -rf "$scratch/assay"
-  t+=("$(timed run_tar)"); rm -rf "$scratch/tar"
+  sync; a+=("$(timed run_assay)"); rm -rf "$scratch/assay"
+  sync; t+=("$(timed run_tar)"); rm -rf "$scratch/tar"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 ma=$(median "${a[@]}"); mt=$(median "${t[@]}")
