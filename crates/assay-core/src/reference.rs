@@ -115,7 +115,7 @@ impl Reference {
     /// True for registries on the loopback interface, where plain HTTP is allowed by default.
     pub fn is_loopback(&self) -> bool {
         let host = host_without_port(&self.registry);
-        host == "localhost" || host == "127.0.0.1" || host == "[::1]" || host.starts_with("127.")
+        host == "localhost" || host == "127.0.0.1" || host == "::1" || host.starts_with("127.")
     }
 }
 
@@ -134,21 +134,36 @@ fn looks_like_host(component: &str) -> bool {
 }
 
 fn valid_host(host: &str) -> bool {
-    let (name, port) = match host.rsplit_once(':') {
-        Some((n, p)) if !n.ends_with(':') && !host.starts_with('[') => (n, Some(p)),
-        _ => (host, None),
+    // `[ipv6]` or `[ipv6]:port`, else `name` or `name:port`.
+    let (name, port) = match host.strip_prefix('[').and_then(|h| h.split_once(']')) {
+        Some((v6, rest)) => {
+            let ok = !v6.is_empty()
+                && v6
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+            if !ok {
+                return false;
+            }
+            match rest.strip_prefix(':') {
+                _ if rest.is_empty() => return true,
+                Some(port) => ("v6", Some(port)),
+                None => return false,
+            }
+        }
+        None => match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        },
     };
     let port_ok =
         port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
-    let name_ok = !name.is_empty()
-        && (name.starts_with('[') && name.ends_with(']')
-            || name.split('.').all(|l| {
-                !l.is_empty()
-                    && !l.starts_with('-')
-                    && !l.ends_with('-')
-                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }));
-    port_ok && name_ok
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    port_ok && port != Some("") && !name.is_empty() && name.split('.').all(label_ok)
 }
 
 /// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
@@ -307,6 +322,9 @@ mod tests {
             "repo:",
             "repo:-tag",
             "host:99999999/r",
+            "[zz]:5000/r",
+            "[::1]x/r",
+            "host:/r",
             "r@sha256:zz",
             "a/../b",
             "-lead",
@@ -316,6 +334,18 @@ mod tests {
                 "{bad} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn ipv6_hosts() {
+        let r: Reference = "[::1]:5000/a:t".parse().unwrap();
+        assert_eq!(r.registry(), "[::1]:5000");
+        assert!(r.is_loopback());
+        assert_eq!(r.to_string(), "[::1]:5000/a:t");
+        assert_eq!(
+            "[fe80::1]/x".parse::<Reference>().unwrap().registry(),
+            "[fe80::1]"
+        );
     }
 
     #[test]

@@ -215,3 +215,27 @@ pub fn flatten(image: &Image, limits: &Limits) -> Result<LayeredTree, FlattenErr
     }
     apply::apply_layers(indexes, &image.diff_ids)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Limits;
+
+    #[test]
+    fn layer_cap_truth_table() {
+        let l = Limits::default();
+        let gib = 1u64 << 30;
+        // (compressed size, cap)
+        let cases = [
+            (0, gib),              // empty layer: the floor
+            (5 << 20, gib),        // a few-MB bomb: still the floor
+            (gib, 100 * gib),      // a 1 GiB layer may expand 100x
+            (4 * gib, 256 * gib),  // capped by the image total
+            (u64::MAX, 256 * gib), // no overflow
+        ];
+        for (compressed, cap) in cases {
+            assert_eq!(l.layer_cap(compressed), cap, "compressed {compressed}");
+        }
+        // A real 3 GiB layer that compresses 3:1 fits comfortably.
+        assert!(l.layer_cap(gib) >= 3 * gib);
+    }
+}

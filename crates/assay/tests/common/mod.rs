@@ -148,6 +148,26 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// An uncompressed layer of `entries`.
+    pub fn plain(entries: &[Raw<'_>]) -> Self {
+        let tar = tar_of(entries);
+        Self {
+            diff_id: sha256(&tar),
+            blob: tar,
+            media_type: "application/vnd.oci.image.layer.v1.tar",
+        }
+    }
+
+    /// A zstd layer of `entries`.
+    pub fn zstd(entries: &[Raw<'_>]) -> Self {
+        let tar = tar_of(entries);
+        Self {
+            diff_id: sha256(&tar),
+            blob: zstd::encode_all(&tar[..], 3).unwrap(),
+            media_type: "application/vnd.oci.image.layer.v1.tar+zstd",
+        }
+    }
+
     /// A gzip layer of `entries`.
     pub fn gz(entries: &[Raw<'_>]) -> Self {
         let tar = tar_of(entries);
@@ -169,9 +189,22 @@ fn write_blob(dir: &Path, bytes: &[u8]) -> String {
 
 /// Writes an OCI layout at `dir` holding one image tagged `latest`; returns the manifest digest.
 pub fn write_layout(dir: &Path, layers: &[Layer]) -> String {
+    let (digest, size) = write_manifest(dir, layers, "amd64");
+    write_index(
+        dir,
+        &digest,
+        size,
+        "application/vnd.oci.image.manifest.v1+json",
+    );
+    digest
+}
+
+/// Writes the blobs, config and manifest of one image for `arch`; returns the manifest's
+/// digest and size.
+pub fn write_manifest(dir: &Path, layers: &[Layer], arch: &str) -> (String, usize) {
     let diff_ids: Vec<&str> = layers.iter().map(|l| l.diff_id.as_str()).collect();
     let config = serde_json::json!({
-        "architecture": "amd64", "os": "linux",
+        "architecture": arch, "os": "linux",
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
         "config": {}
     });
@@ -188,14 +221,12 @@ pub fn write_layout(dir: &Path, layers: &[Layer]) -> String {
         "layers": layer_descs,
     });
     let manifest = serde_json::to_vec(&manifest).unwrap();
-    let digest = write_blob(dir, &manifest);
-    write_index(
-        dir,
-        &digest,
-        manifest.len(),
-        "application/vnd.oci.image.manifest.v1+json",
-    );
-    digest
+    (write_blob(dir, &manifest), manifest.len())
+}
+
+/// Writes a blob into the layout and returns its digest.
+pub fn put_blob(dir: &Path, bytes: &[u8]) -> String {
+    write_blob(dir, bytes)
 }
 
 /// Writes `oci-layout` and an `index.json` naming one manifest, tagged `latest`.
