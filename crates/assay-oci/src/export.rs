@@ -11,6 +11,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use assay_core::{EntryKind, FileTree, TreeEntry, TreeError};
 use rayon::prelude::*;
@@ -28,6 +29,55 @@ pub enum ExportError {
     /// Reading from the tree failed.
     #[error(transparent)]
     Tree(#[from] TreeError),
+}
+
+/// Staging paths of exports in progress, so an interrupted process can remove them.
+static IN_PROGRESS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Creates the staging location and records it under one lock, so an interrupt can never see
+/// it on disk but not in the list.
+fn tracked<T>(
+    make: impl FnOnce() -> io::Result<T>,
+    path_of: impl Fn(&T) -> &Path,
+) -> io::Result<T> {
+    let mut list = IN_PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let made = make()?;
+    list.push(path_of(&made).to_owned());
+    Ok(made)
+}
+
+/// Runs `finish` (the rename into place, or nothing on failure) and forgets the staging path,
+/// both under the lock, so an interrupt sees the output either staged or complete.
+fn untrack<T>(path: &Path, finish: impl FnOnce() -> T) -> T {
+    let mut list = IN_PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let result = finish();
+    list.retain(|p| p != path);
+    result
+}
+
+/// Removes the staging output of every export still in progress. Meant for a signal handler
+/// in the binary: after it, nothing the interrupted export wrote remains.
+pub fn remove_partial_outputs() {
+    // Holding the lock keeps an export from renaming its staging output into place meanwhile.
+    let list = IN_PROGRESS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for p in list.iter() {
+        // Writer threads may still be adding files; retry until the directory is gone.
+        for _ in 0..100 {
+            let gone = fs_err::remove_dir_all(p)
+                .or_else(|_| fs::remove_file(p))
+                .is_ok()
+                || !p.exists();
+            if gone {
+                break;
+            }
+        }
+    }
 }
 
 /// What was written.
@@ -61,15 +111,28 @@ pub fn export_dir(tree: &dyn FileTree, out: &Path) -> Result<ExportSummary, Expo
     if !target_is_empty_dir {
         return Err(ExportError::TargetExists(out.to_owned()));
     }
-    let staging = tempfile::Builder::new()
-        .prefix(".assay-export-")
-        .tempdir_in(staging_parent(out))?;
-    let summary = write_tree(tree, staging.path())?;
-    if out.exists() {
-        fs_err::remove_dir(out)?;
-    }
-    let staged = staging.keep();
-    fs_err::rename(&staged, out)?;
+    let parent = staging_parent(out);
+    let staging = tracked(
+        || {
+            tempfile::Builder::new()
+                .prefix(".assay-export-")
+                .tempdir_in(&parent)
+        },
+        |d| d.path(),
+    )?;
+    let summary = match write_tree(tree, staging.path()) {
+        Ok(s) => s,
+        Err(e) => return untrack(staging.path(), || Err(e)),
+    };
+    let staged = staging.path().to_owned();
+    untrack(&staged, || {
+        if out.exists() {
+            fs_err::remove_dir(out)?;
+        }
+        fs_err::rename(&staged, out)
+    })?;
+    // Renamed away: the TempDir's cleanup now finds nothing to remove.
+    drop(staging);
     Ok(summary)
 }
 
@@ -136,27 +199,39 @@ fn write_file(tree: &dyn FileTree, e: &TreeEntry, root: &Path) -> Result<(), Exp
 
 /// Writes `tree` as a tar to `out` (replaced atomically if it exists).
 pub fn export_tar(tree: &dyn FileTree, out: &Path) -> Result<ExportSummary, ExportError> {
-    let staging = tempfile::Builder::new()
-        .prefix(".assay-export-")
-        .suffix(".tar")
-        .tempfile_in(staging_parent(out))?;
+    let parent = staging_parent(out);
+    let make = || {
+        tempfile::Builder::new()
+            .prefix(".assay-export-")
+            .suffix(".tar")
+            .tempfile_in(&parent)
+    };
+    let staging = tracked(make, |f| f.path())?;
+    let summary = match write_tar(tree, staging.as_file()) {
+        Ok(s) => s,
+        Err(e) => return untrack(staging.path(), || Err(e)),
+    };
+    // Temporary files are created 0600; an export is an ordinary output file.
+    staging
+        .as_file()
+        .set_permissions(fs::Permissions::from_mode(0o644))?;
+    let path = staging.path().to_owned();
+    untrack(&path, || {
+        staging.persist(out).map_err(|e| fs_err_wrap(e.error, out))
+    })?;
+    Ok(summary)
+}
+
+fn write_tar(tree: &dyn FileTree, file: &fs::File) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
     {
-        let mut builder =
-            tar::Builder::new(io::BufWriter::with_capacity(1 << 20, staging.as_file()));
+        let mut builder = tar::Builder::new(io::BufWriter::with_capacity(1 << 20, file));
         builder.follow_symlinks(false);
         for e in tree.entries() {
             append(&mut builder, tree, e, &mut summary)?;
         }
         builder.into_inner()?.flush()?;
     }
-    // Temporary files are created 0600; an export is an ordinary output file.
-    staging
-        .as_file()
-        .set_permissions(fs::Permissions::from_mode(0o644))?;
-    staging
-        .persist(out)
-        .map_err(|e| fs_err_wrap(e.error, out))?;
     Ok(summary)
 }
 

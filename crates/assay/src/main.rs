@@ -32,9 +32,21 @@ fn init_logging(verbose: u8, quiet: bool) {
         .init();
 }
 
+/// On SIGINT/SIGTERM, remove whatever an unfinished export wrote, then exit 130.
+fn install_interrupt_cleanup() {
+    let handler = || {
+        assay_oci::export::remove_partial_outputs();
+        std::process::exit(130);
+    };
+    if let Err(e) = ctrlc::set_handler(handler) {
+        tracing::warn!("cannot install the interrupt handler: {e}");
+    }
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose, cli.quiet);
+    install_interrupt_cleanup();
     match cmd::run(cli.command) {
         Ok(code) => code,
         Err(err) => exit::report(&err),

@@ -383,3 +383,51 @@ fn export_refuses_a_non_empty_target() {
     assert!(stderr(&o).contains("not an empty directory"));
     assert_eq!(std::fs::read(w.out().join("keep")).unwrap(), b"mine");
 }
+
+/// An interrupted export leaves neither the target nor its staging directory behind.
+#[test]
+fn interrupted_export_leaves_nothing_behind() {
+    let w = World::new();
+    write_layout(
+        &w.root.join("image"),
+        &[Layer::gz(&[Raw::ZeroFile("big", 900 << 20)])],
+    );
+    let before = snapshot(&w.root, &w.out());
+    let source = format!("oci-dir:{}", w.root.join("image").display());
+    let mut child = common::assay()
+        .args(["export", &source, "--output", w.out().to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let staging_exists = || {
+        std::fs::read_dir(&w.root).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".assay-export-")
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !staging_exists()
+        && child.try_wait().unwrap().is_none()
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "the export was interrupted mid-write"
+    );
+    assert!(!w.out().exists());
+    assert_eq!(
+        before,
+        snapshot(&w.root, &w.out()),
+        "no staging output remains"
+    );
+}
