@@ -115,11 +115,8 @@ impl TarIndex {
 
     /// Streams member `name`, or `None` if there is no such file.
     pub fn open_member(&self, name: &str) -> Option<Region> {
-        self.locate(name).map(|(offset, size)| Region {
-            file: Arc::clone(&self.file),
-            pos: offset,
-            end: offset.saturating_add(size),
-        })
+        self.locate(name)
+            .map(|(offset, size)| Region::new(Arc::clone(&self.file), offset, size))
     }
 
     /// Reads a whole member of at most `limit` bytes.
@@ -133,12 +130,24 @@ impl TarIndex {
     }
 }
 
-/// A byte range of a file, read with positional reads so clones can be read in parallel.
+/// A byte range of a file, read with positional reads so many ranges of one file can be read
+/// in parallel (archive members, spooled layer files).
 #[derive(Debug)]
 pub struct Region {
     file: Arc<File>,
     pos: u64,
     end: u64,
+}
+
+impl Region {
+    /// The `len` bytes of `file` from `offset`.
+    pub fn new(file: Arc<File>, offset: u64, len: u64) -> Self {
+        Self {
+            file,
+            pos: offset,
+            end: offset.saturating_add(len),
+        }
+    }
 }
 
 impl Read for Region {
@@ -154,7 +163,7 @@ impl Read for Region {
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                "archive member is truncated",
+                "file is shorter than the recorded range",
             ));
         }
         self.pos += n as u64;

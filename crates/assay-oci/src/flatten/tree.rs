@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read};
-use std::os::unix::fs::FileExt;
+use std::io::Read;
 use std::sync::Arc;
 
 use assay_core::{Digest, EntryKind, FileTree, TreeEntry, TreeError, TreePath};
+
+use crate::archive::Region;
 
 /// Where a file's bytes are.
 #[derive(Debug, Clone, Copy)]
@@ -108,41 +109,9 @@ impl FileTree for LayeredTree {
                     .spools
                     .get(layer)
                     .ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
-                Ok(Box::new(SpoolReader {
-                    file: Arc::clone(file),
-                    pos: offset,
-                    end: offset + size,
-                }))
+                Ok(Box::new(Region::new(Arc::clone(file), offset, size)))
             }
             Content::None => Err(TreeError::NotAFile(entry.path.clone())),
         }
-    }
-}
-
-/// Positional reads from a spool, so many files can be read at once.
-struct SpoolReader {
-    file: Arc<File>,
-    pos: u64,
-    end: u64,
-}
-
-impl Read for SpoolReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = usize::try_from(self.end.saturating_sub(self.pos)).unwrap_or(usize::MAX);
-        let want = buf.len().min(left);
-        if want == 0 {
-            return Ok(0);
-        }
-        let n = self
-            .file
-            .read_at(buf.get_mut(..want).unwrap_or_default(), self.pos)?;
-        if n == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "spool file shorter than recorded",
-            ));
-        }
-        self.pos += n as u64;
-        Ok(n)
     }
 }
