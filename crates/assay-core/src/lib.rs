@@ -6,6 +6,7 @@
 //! - [`Digest`]: a content address (`sha256:<hex>`), parsed once and always well formed.
 //! - [`Reference`]: a registry image reference (`host/repo:tag@digest`) with Docker's
 //!   normalisation rules applied.
+//! - [`Purl`]: a package URL, normalised per type and printed canonically.
 //! - [`Platform`]: `os/arch[/variant]`, used to pick one image out of an index.
 //! - [`SourceSpec`]: what the user asked to read (`registry:`, `oci-dir:`, `dir:` ...), parsed
 //!   from the command line with syft's scheme names.
@@ -27,6 +28,7 @@ mod clock;
 mod digest;
 mod filetree;
 mod platform;
+mod purl;
 mod reference;
 mod source;
 
@@ -37,5 +39,6 @@ pub use filetree::{
     resolve_in,
 };
 pub use platform::{Platform, PlatformError};
+pub use purl::{Purl, PurlError};
 pub use reference::{Reference, ReferenceError};
 pub use source::{SourceError, SourceSpec};

@@ -1,0 +1,213 @@
+//! Catalogers: one module per ecosystem, each reading evidence files from a [`FileTree`].
+//!
+//! The driver walks the tree once, hands each cataloger the files it asked for
+//! ([`Cataloger::wants`]), runs the catalogers in parallel, then merges: duplicates are folded,
+//! language packages whose every evidence file is owned by an OS package are dropped (the
+//! "Debian-owned Python files reported as PyPI packages" phantom), packages and edges are sorted.
+
+pub mod cargo;
+pub mod dpkg;
+pub mod npm;
+pub mod os_release;
+pub mod python;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+
+use assay_core::{FileTree, TreeEntry, TreePath};
+use rayon::prelude::*;
+
+use crate::model::{
+    Distro, Package, PackageId, Relationship, RelationshipKind, Sbom, SourceInfo, Warning,
+    source_id,
+};
+
+/// Evidence files larger than this are skipped with a warning.
+pub const MAX_EVIDENCE_BYTES: u64 = 256 << 20;
+
+/// What every cataloger may know about the tree before it starts.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The OS, for purl qualifiers like `distro=debian-12`.
+    pub distro: Option<Distro>,
+}
+
+/// What one cataloger found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Packages.
+    pub packages: Vec<Package>,
+    /// Edges between them (`DependsOn` from lockfiles and package databases).
+    pub relationships: Vec<Relationship>,
+    /// Files it could not read.
+    pub warnings: Vec<Warning>,
+    /// Paths (absolute, `/usr/lib/...`) that OS packages say they own.
+    pub owned_files: BTreeSet<String>,
+}
+
+impl Found {
+    /// Records a problem with `path`.
+    pub fn warn(&mut self, cataloger: &str, path: &TreePath, message: impl Into<String>) {
+        let message = message.into();
+        tracing::warn!(cataloger, path = %path, "{message}");
+        self.warnings.push(Warning {
+            cataloger: cataloger.to_owned(),
+            path: path.to_string(),
+            message,
+        });
+    }
+
+    /// Adds a `from DEPENDS_ON to` edge.
+    pub fn depends(&mut self, from: &PackageId, to: &PackageId) {
+        if from != to {
+            self.relationships.push(Relationship {
+                from: from.clone(),
+                kind: RelationshipKind::DependsOn,
+                to: to.clone(),
+            });
+        }
+    }
+}
+
+/// One ecosystem's reader.
+pub trait Cataloger: Send + Sync {
+    /// A stable name, like syft's (`dpkg-db-cataloger`).
+    fn name(&self) -> &'static str;
+    /// Whether the regular file at `path` is evidence for this cataloger.
+    fn wants(&self, path: &TreePath) -> bool;
+    /// Reads `files` (all wanted, in path order) and reports what they say.
+    fn catalog(&self, tree: &dyn FileTree, files: &[&TreeEntry], ctx: &Context, out: &mut Found);
+}
+
+/// Every cataloger assay has, in a fixed order.
+pub fn all() -> Vec<Box<dyn Cataloger>> {
+    vec![
+        Box::new(dpkg::DpkgCataloger),
+        Box::new(python::PythonCataloger),
+        Box::new(npm::NpmCataloger),
+        Box::new(cargo::CargoCataloger),
+    ]
+}
+
+/// Reads a whole evidence file, refusing ones past [`MAX_EVIDENCE_BYTES`].
+pub fn read(tree: &dyn FileTree, entry: &TreeEntry) -> Result<Vec<u8>, String> {
+    if let assay_core::EntryKind::File { size } = entry.kind
+        && size > MAX_EVIDENCE_BYTES
+    {
+        return Err(format!(
+            "{size} bytes is larger than the {MAX_EVIDENCE_BYTES}-byte limit for evidence files"
+        ));
+    }
+    let mut out = Vec::new();
+    tree.open_entry(entry)
+        .and_then(|r| {
+            r.take(MAX_EVIDENCE_BYTES)
+                .read_to_end(&mut out)
+                .map_err(|source| assay_core::TreeError::Io {
+                    path: entry.path.clone(),
+                    source,
+                })
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Reads a whole evidence file as UTF-8 (lossily).
+pub fn read_text(tree: &dyn FileTree, entry: &TreeEntry) -> Result<String, String> {
+    read(tree, entry).map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// Runs `catalogers` over `tree` and assembles the SBOM.
+pub fn catalog(tree: &dyn FileTree, source: SourceInfo, catalogers: &[Box<dyn Cataloger>]) -> Sbom {
+    let ctx = Context {
+        distro: os_release::detect(tree),
+    };
+    let mut wanted: Vec<Vec<&TreeEntry>> = vec![Vec::new(); catalogers.len()];
+    for e in tree.entries() {
+        if matches!(e.kind, assay_core::EntryKind::File { .. }) {
+            for (i, c) in catalogers.iter().enumerate() {
+                if c.wants(&e.path)
+                    && let Some(list) = wanted.get_mut(i)
+                {
+                    list.push(e);
+                }
+            }
+        }
+    }
+    let found: Vec<Found> = catalogers
+        .par_iter()
+        .zip(wanted.par_iter())
+        .map(|(c, files)| {
+            let mut out = Found::default();
+            if !files.is_empty() {
+                c.catalog(tree, files, &ctx, &mut out);
+            }
+            out
+        })
+        .collect();
+    merge(found, source, ctx.distro)
+}
+
+fn merge(found: Vec<Found>, source: SourceInfo, distro: Option<Distro>) -> Sbom {
+    let owned: BTreeSet<String> = found
+        .iter()
+        .flat_map(|f| f.owned_files.iter().cloned())
+        .collect();
+    let mut packages: BTreeMap<PackageId, Package> = BTreeMap::new();
+    let mut relationships = BTreeSet::new();
+    let mut warnings = Vec::new();
+    for f in found {
+        for p in f.packages {
+            let phantom = !p.kind.is_os()
+                && !p.locations.is_empty()
+                && p.locations.iter().all(|l| owned.contains(&l.path));
+            if phantom {
+                tracing::debug!(purl = %p.purl, "dropped: its files belong to an OS package");
+                continue;
+            }
+            packages
+                .entry(p.id.clone())
+                .and_modify(|q| merge_package(q, &p))
+                .or_insert(p);
+        }
+        relationships.extend(f.relationships);
+        warnings.extend(f.warnings);
+    }
+    relationships
+        .retain(|r: &Relationship| packages.contains_key(&r.from) && packages.contains_key(&r.to));
+    for id in packages.keys() {
+        relationships.insert(Relationship {
+            from: source_id(),
+            kind: RelationshipKind::Contains,
+            to: id.clone(),
+        });
+    }
+    let mut packages: Vec<Package> = packages.into_values().collect();
+    packages.sort_by(|a, b| {
+        (a.kind, &a.name, &a.version, &a.id).cmp(&(b.kind, &b.name, &b.version, &b.id))
+    });
+    Sbom {
+        source,
+        distro,
+        packages,
+        files: Vec::new(),
+        relationships: relationships.into_iter().collect(),
+        warnings,
+    }
+}
+
+/// Folds a duplicate sighting into the first: more locations, and any facts the first lacked.
+fn merge_package(into: &mut Package, other: &Package) {
+    for l in &other.locations {
+        if !into.locations.contains(l) {
+            into.locations.push(l.clone());
+        }
+    }
+    into.license = into.license.take().or_else(|| other.license.clone());
+    into.supplier = into.supplier.take().or_else(|| other.supplier.clone());
+    into.download_location = into
+        .download_location
+        .take()
+        .or_else(|| other.download_location.clone());
+    into.homepage = into.homepage.take().or_else(|| other.homepage.clone());
+}
