@@ -271,6 +271,9 @@ pub struct SourceInfo {
     /// The image's manifest digest, when the source is an image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<Digest>,
+    /// Who supplies the scanned artifact (`--source-supplier`), when the user says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplier: Option<Party>,
 }
 
 /// A file recorded in the SBOM (release artifacts, or every file with `--files`).

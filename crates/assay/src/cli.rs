@@ -39,6 +39,8 @@ pub enum Command {
     Inspect(crate::cmd::inspect::InspectArgs),
     /// Write the flattened root filesystem of an image to a new directory or a .tar file.
     Export(crate::cmd::export::ExportArgs),
+    /// Generate a software bill of materials (SPDX 2.3, CycloneDX 1.6/1.5, table, assay-json).
+    Sbom(crate::cmd::sbom::SbomArgs),
     /// Print a shell completion script.
     Completion(crate::cmd::completion::CompletionArgs),
 }

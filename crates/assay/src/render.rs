@@ -62,6 +62,21 @@ pub fn host_table(r: &HostReport) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Packages as syft prints them: NAME, VERSION, TYPE, sorted by name.
+pub fn package_table(sbom: &assay_sbom::Sbom) -> String {
+    let mut rows: Vec<[String; 3]> = sbom
+        .packages
+        .iter()
+        .map(|p| [p.name.clone(), p.version.clone(), p.kind.to_string()])
+        .collect();
+    rows.sort();
+    rows.dedup();
+    if rows.is_empty() {
+        return "No packages discovered\n".to_owned();
+    }
+    table(["NAME", "VERSION", "TYPE"], &rows)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

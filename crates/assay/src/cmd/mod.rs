@@ -3,6 +3,7 @@
 pub mod completion;
 pub mod export;
 pub mod inspect;
+pub mod sbom;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Inspect(a) => inspect::run(&a),
         Command::Export(a) => export::run(&a),
+        Command::Sbom(a) => sbom::run(&a),
         Command::Completion(a) => completion::run(&a),
     }
 }
@@ -59,9 +61,49 @@ pub fn open_source(args: &SourceArgs) -> anyhow::Result<(SourceSpec, Opened)> {
     Ok((spec, opened))
 }
 
+/// A source opened as a file tree.
+pub struct Scanned {
+    /// The parsed SOURCE.
+    pub spec: SourceSpec,
+    /// The image's manifest digest, for images.
+    pub digest: Option<assay_core::Digest>,
+    /// The tree.
+    pub tree: Box<dyn FileTree>,
+}
+
+impl Scanned {
+    /// `image`, `directory` or `file`.
+    pub fn kind(&self) -> &'static str {
+        match self.spec {
+            SourceSpec::Dir { .. } => "directory",
+            SourceSpec::File { .. } => "file",
+            _ => "image",
+        }
+    }
+}
+
+/// Opens SOURCE as a file tree, flattening image layers, and remembers what it was.
+pub fn scan_source(args: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Scanned> {
+    let (spec, opened) = open_source(args)?;
+    let digest = match &opened {
+        Opened::Image(i) => Some(i.manifest_digest.clone()),
+        Opened::Host(_) => None,
+    };
+    let tree = tree_of(&spec, opened, limits)?;
+    Ok(Scanned { spec, digest, tree })
+}
+
 /// Opens SOURCE as a file tree, flattening image layers.
 pub fn open_tree(args: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Box<dyn FileTree>> {
     let (spec, opened) = open_source(args)?;
+    tree_of(&spec, opened, limits)
+}
+
+fn tree_of(
+    spec: &SourceSpec,
+    opened: Opened,
+    limits: &LimitArgs,
+) -> anyhow::Result<Box<dyn FileTree>> {
     Ok(match opened {
         Opened::Host(t) => Box::new(t),
         Opened::Image(image) => {

@@ -1,0 +1,212 @@
+//! `assay sbom SOURCE [-o FORMAT[=FILE]]...`: one catalog pass, any number of outputs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, bail};
+use assay_sbom::Sbom;
+use assay_sbom::format::DocumentInfo;
+use assay_sbom::format::cyclonedx::CdxVersion;
+use assay_sbom::model::{Party, SourceInfo};
+use clap::{Args, ValueEnum};
+
+use crate::cli::{LimitArgs, SourceArgs};
+
+/// Arguments of `assay sbom`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Output FORMAT, optionally to a file: table, spdx-json, cyclonedx-json, assay-json.
+    /// Repeatable; without `=FILE` the output goes to stdout (only one may).
+    #[arg(
+        short,
+        long = "output",
+        value_name = "FORMAT[=FILE]",
+        default_value = "table"
+    )]
+    outputs: Vec<OutputSpec>,
+    /// CycloneDX version for cyclonedx-json.
+    #[arg(long, value_enum, default_value_t = CdxArg::V1_6)]
+    cyclonedx_version: CdxArg,
+    /// Supplier of the scanned artifact, recorded on the document's root package (NTIA
+    /// requires one; for registry images the registry host is used when this is not given).
+    #[arg(long, value_name = "NAME")]
+    source_supplier: Option<String>,
+    /// Fail (exit 1, nothing written) when any evidence file could not be read.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// `--cyclonedx-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CdxArg {
+    #[value(name = "1.5")]
+    V1_5,
+    #[value(name = "1.6")]
+    V1_6,
+}
+
+/// The formats `-o` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Table,
+    SpdxJson,
+    CyclonedxJson,
+    AssayJson,
+}
+
+/// One `-o FORMAT[=FILE]`.
+#[derive(Debug, Clone)]
+struct OutputSpec {
+    format: Format,
+    file: Option<PathBuf>,
+}
+
+impl FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, file) = s
+            .split_once('=')
+            .map_or((s, None), |(f, p)| (f, Some(PathBuf::from(p))));
+        let format = match name {
+            "table" => Format::Table,
+            "spdx-json" | "spdx" => Format::SpdxJson,
+            "cyclonedx-json" | "cyclonedx" => Format::CyclonedxJson,
+            "assay-json" | "json" => Format::AssayJson,
+            other => {
+                return Err(format!(
+                    "unknown format {other:?} (table, spdx-json, cyclonedx-json, assay-json)"
+                ));
+            }
+        };
+        if file.as_ref().is_some_and(|f| f.as_os_str().is_empty()) {
+            return Err(format!("{s:?}: empty file name after '='"));
+        }
+        Ok(Self { format, file })
+    }
+}
+
+/// Catalogs SOURCE and writes every requested output.
+pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
+    if args.outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
+        bail!("only one -o may go to stdout; give the others a file with FORMAT=FILE");
+    }
+    let scanned = super::scan_source(&args.source, &args.limits)?;
+    let supplier = args
+        .source_supplier
+        .as_ref()
+        .map(|name| Party::Organization {
+            name: name.clone(),
+            email: None,
+        });
+    let source = SourceInfo {
+        name: scanned.spec.to_string(),
+        kind: scanned.kind().to_owned(),
+        digest: scanned.digest.clone(),
+        supplier,
+    };
+    let catalogers = assay_sbom::catalog::all();
+    let sbom = assay_sbom::catalog::catalog(&*scanned.tree, source, &catalogers);
+    tracing::info!(
+        packages = sbom.packages.len(),
+        relationships = sbom.relationships.len(),
+        "cataloged"
+    );
+    if args.strict && !sbom.warnings.is_empty() {
+        bail!(
+            "{} evidence file(s) could not be read (see warnings above); --strict refuses a partial SBOM",
+            sbom.warnings.len()
+        );
+    }
+    let info = document_info(&sbom)?;
+    let version = match args.cyclonedx_version {
+        CdxArg::V1_5 => CdxVersion::V1_5,
+        CdxArg::V1_6 => CdxVersion::V1_6,
+    };
+    for out in &args.outputs {
+        let bytes = render(out.format, &sbom, &info, version)?;
+        match &out.file {
+            Some(path) => write_atomically(path, &bytes)?,
+            None => std::io::stdout().lock().write_all(&bytes)?,
+        }
+    }
+    Ok(crate::exit::ok())
+}
+
+fn render(
+    format: Format,
+    sbom: &Sbom,
+    info: &DocumentInfo,
+    version: CdxVersion,
+) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Table => crate::render::package_table(sbom).into_bytes(),
+        Format::SpdxJson => assay_sbom::format::spdx::encode(sbom, info),
+        Format::CyclonedxJson => assay_sbom::format::cyclonedx::encode(sbom, info, version),
+        Format::AssayJson => {
+            let mut v = serde_json::to_vec_pretty(sbom)?;
+            v.push(b'\n');
+            v
+        }
+    })
+}
+
+/// `SOURCE_DATE_EPOCH` fixes the timestamp and makes namespace/serial derive from the content,
+/// so output is byte-identical across runs; otherwise both are fresh each run.
+fn document_info(sbom: &Sbom) -> anyhow::Result<DocumentInfo> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let (created_unix, unique) = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: u64 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds"))?;
+            let content = assay_core::Digest::sha256(&serde_json::to_vec(sbom)?);
+            (secs, format!("{}|{content}", sbom.source.name))
+        }
+        Err(_) => (
+            now.as_secs(),
+            format!(
+                "{}|{}|{}",
+                sbom.source.name,
+                now.as_nanos(),
+                std::process::id()
+            ),
+        ),
+    };
+    Ok(DocumentInfo {
+        created_unix,
+        tool_name: "assay".to_owned(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        unique,
+    })
+}
+
+/// Writes `bytes` next to `path` and renames into place: readers never see half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".assay-sbom-")
+        .tempfile_in(dir)
+        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    use std::os::unix::fs::PermissionsExt;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
