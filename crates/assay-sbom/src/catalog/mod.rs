@@ -5,11 +5,19 @@
 //! language packages whose every evidence file is owned by an OS package are dropped (the
 //! "Debian-owned Python files reported as PyPI packages" phantom), packages and edges are sorted.
 
+pub mod apk;
 pub mod cargo;
+pub mod dotnet;
 pub mod dpkg;
+pub mod golang;
+pub mod java;
 pub mod npm;
 pub mod os_release;
+pub mod php;
 pub mod python;
+pub mod python_lock;
+pub mod ruby;
+pub mod rust_binary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -83,9 +91,17 @@ pub trait Cataloger: Send + Sync {
 pub fn all() -> Vec<Box<dyn Cataloger>> {
     vec![
         Box::new(dpkg::DpkgCataloger),
+        Box::new(apk::ApkCataloger),
         Box::new(python::PythonCataloger),
+        Box::new(python_lock::PythonLockCataloger),
         Box::new(npm::NpmCataloger),
         Box::new(cargo::CargoCataloger),
+        Box::new(rust_binary::RustBinaryCataloger),
+        Box::new(golang::GoCataloger),
+        Box::new(java::JavaCataloger),
+        Box::new(ruby::RubyCataloger),
+        Box::new(php::PhpCataloger),
+        Box::new(dotnet::DotnetCataloger),
     ]
 }
 
