@@ -304,3 +304,71 @@ fn output_flag_errors() {
     assert!(o.status.success());
     assert_eq!(stdout(&o), "No packages discovered\n");
 }
+
+/// Release artifacts: a `dir:` SBOM lists tarballs and executables with SHA-256 and SHA-1,
+/// the way release SBOMs describe them, and still passes every oracle.
+#[test]
+fn dir_sbom_lists_release_artifacts_with_checksums() {
+    if !(tool("pyspdxtools") && tool("ntia-checker") && tool("check-jsonschema")) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let rel = tmp.path().join("release");
+    std::fs::create_dir(&rel).unwrap();
+    let tarball = common::gzip(&common::tar_of(&[common::Raw::File("bin/tool", b"x")]));
+    std::fs::write(rel.join("tool-1.0.tar.gz"), &tarball).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_assay"), rel.join("assay")).unwrap();
+    std::fs::write(rel.join("NOTES.md"), b"not an artifact").unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let (spdx, cdx) = generate(&out, &format!("dir:{}", rel.display()), &[]);
+    check_spdx(&spdx);
+    check_cyclonedx(&cdx, "1.6");
+    let doc: Value = serde_json::from_slice(&std::fs::read(&spdx).unwrap()).unwrap();
+    let files: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let sha256 = f["checksums"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["algorithm"] == "SHA256")
+                .unwrap();
+            assert!(
+                f["checksums"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["algorithm"] == "SHA1")
+            );
+            (
+                f["fileName"].as_str().unwrap().to_owned(),
+                sha256["checksumValue"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want_tar = common::sha256(&tarball)[7..].to_owned();
+    let want_bin = common::sha256(&std::fs::read(rel.join("assay")).unwrap())[7..].to_owned();
+    assert_eq!(
+        files,
+        [
+            ("./assay".to_owned(), want_bin),
+            ("./tool-1.0.tar.gz".to_owned(), want_tar)
+        ]
+    );
+    let contains = doc["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["relationshipType"] == "CONTAINS"
+                && r["relatedSpdxElement"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("SPDXRef-File-")
+        })
+        .count();
+    assert_eq!(contains, 2, "the directory CONTAINS each artifact");
+}

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use assay_sbom::Sbom;
+use assay_sbom::files::FileSelection;
 use assay_sbom::format::DocumentInfo;
 use assay_sbom::format::cyclonedx::CdxVersion;
 use assay_sbom::model::{Party, SourceInfo};
@@ -36,6 +37,10 @@ pub struct SbomArgs {
     /// requires one; for registry images the registry host is used when this is not given).
     #[arg(long, value_name = "NAME")]
     source_supplier: Option<String>,
+    /// List every file of the source with its SHA-256 and SHA-1 (dir: and file: sources always
+    /// list their artifact files: archives and executables).
+    #[arg(long)]
+    files: bool,
     /// Fail (exit 1, nothing written) when any evidence file could not be read.
     #[arg(long)]
     strict: bool,
@@ -113,7 +118,14 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
         supplier,
     };
     let catalogers = assay_sbom::catalog::all();
-    let sbom = assay_sbom::catalog::catalog(&*scanned.tree, source, &catalogers);
+    let mut sbom = assay_sbom::catalog::catalog(&*scanned.tree, source, &catalogers);
+    let selection = match (args.files, scanned.kind()) {
+        (true, _) => FileSelection::All,
+        (false, "image") => FileSelection::None,
+        (false, _) => FileSelection::Artifacts,
+    };
+    let files = assay_sbom::files::record_files(&*scanned.tree, selection);
+    assay_sbom::files::attach(&mut sbom, files);
     tracing::info!(
         packages = sbom.packages.len(),
         relationships = sbom.relationships.len(),
