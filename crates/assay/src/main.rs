@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod exit;
+mod progress;
 mod render;
 
 use std::io::IsTerminal;
@@ -46,6 +47,7 @@ fn install_interrupt_cleanup() {
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose, cli.quiet);
+    progress::init(cli.quiet);
     install_interrupt_cleanup();
     match cmd::run(cli.command) {
         Ok(code) => code,

@@ -162,3 +162,37 @@ fn quiet_silences_logs_and_verbose_adds_them() {
     assert!(o.status.success());
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+/// The progress spinner appears on a terminal, never with -q, and never when stderr is a pipe.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("f"), b"x").unwrap();
+    let bin = env!("CARGO_BIN_EXE_assay");
+    let under_tty = |flags: &str| {
+        let cmd = format!(
+            "{bin} {flags} sbom dir:{} -o spdx-json={}/out.json",
+            tmp.path().display(),
+            tmp.path().display()
+        );
+        let o = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .output()
+            .expect("script(1) from util-linux");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    assert!(
+        under_tty("").contains("reading dir:"),
+        "spinner expected on a terminal"
+    );
+    assert!(
+        !under_tty("-q").contains("reading dir:"),
+        "-q silences the spinner"
+    );
+    let o = run(&["sbom", &format!("dir:{}", tmp.path().display())]);
+    assert!(
+        !stderr(&o).contains("reading dir:"),
+        "no spinner when stderr is not a terminal"
+    );
+}

@@ -103,22 +103,11 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
     if args.outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
         bail!("only one -o may go to stdout; give the others a file with FORMAT=FILE");
     }
+    let progress = crate::progress::Progress::start(&format!("reading {}", args.source.source));
     let scanned = super::scan_source(&args.source, &args.limits)?;
-    let supplier = args
-        .source_supplier
-        .as_ref()
-        .map(|name| Party::Organization {
-            name: name.clone(),
-            email: None,
-        });
-    let source = SourceInfo {
-        name: scanned.spec.to_string(),
-        kind: scanned.kind().to_owned(),
-        digest: scanned.digest.clone(),
-        supplier,
-    };
-    let catalogers = assay_sbom::catalog::all();
-    let mut sbom = assay_sbom::catalog::catalog(&*scanned.tree, source, &catalogers);
+    progress.stage("cataloging packages");
+    let mut sbom = catalog(args, &scanned);
+    progress.stage("hashing files");
     let selection = match (args.files, scanned.kind()) {
         (true, _) => FileSelection::All,
         (false, "image") => FileSelection::None,
@@ -126,6 +115,7 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
     };
     let files = assay_sbom::files::record_files(&*scanned.tree, selection);
     assay_sbom::files::attach(&mut sbom, files);
+    drop(progress);
     tracing::info!(
         packages = sbom.packages.len(),
         relationships = sbom.relationships.len(),
@@ -150,6 +140,23 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(crate::exit::ok())
+}
+
+fn catalog(args: &SbomArgs, scanned: &super::Scanned) -> Sbom {
+    let supplier = args
+        .source_supplier
+        .as_ref()
+        .map(|name| Party::Organization {
+            name: name.clone(),
+            email: None,
+        });
+    let source = SourceInfo {
+        name: scanned.spec.to_string(),
+        kind: scanned.kind().to_owned(),
+        digest: scanned.digest.clone(),
+        supplier,
+    };
+    assay_sbom::catalog::catalog(&*scanned.tree, source, &assay_sbom::catalog::all())
 }
 
 fn render(
