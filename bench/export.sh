@@ -5,11 +5,11 @@
 # cache. Prints the median wall time of each and the ratio assay/tar (below 1 means assay is
 # faster).
 #
-#   bench/export.sh                 # uses $ASSAY_TEST_IMAGE_DIR or target/test-image
+#   bench/export.sh                 # uses $ASSAY_TEST_IMAGE_DIR or /var/tmp/assay-test-image
 #   RUNS=11 bench/export.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-img=${ASSAY_TEST_IMAGE_DIR:-$PWD/target/test-image}
+img=${ASSAY_TEST_IMAGE_DIR:-/var/tmp/assay-test-image}
 runs=${RUNS:-7}
 if [[ ! -s $img/oci/index.json ]]; then
   echo "building the test image into $img (root, debootstrap, umoci, skopeo)" >&2

