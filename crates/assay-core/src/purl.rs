@@ -173,7 +173,7 @@ impl fmt::Display for Purl {
         }
         write!(f, "{}", encode(&self.name, b""))?;
         if let Some(v) = &self.version {
-            write!(f, "@{}", encode(v, b"+:"))?;
+            write!(f, "@{}", encode(v, b":"))?;
         }
         let q: Vec<String> = self
             .qualifiers
@@ -270,10 +270,19 @@ mod tests {
                 "pkg:pypi/django-rest-framework@3.0",
             ),
             (
-                "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12",
                 "pkg:deb/debian/curl@7.88.1-10+deb12u5?arch=amd64&distro=debian-12",
+                "pkg:deb/debian/curl@7.88.1-10%2Bdeb12u5?arch=amd64&distro=debian-12",
             ),
             ("pkg:cargo/regex@1.5.4", "pkg:cargo/regex@1.5.4"),
+            // As syft and packageurl-go write them: '+' encoded, an epoch's ':' kept.
+            (
+                "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1",
+                "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1",
+            ),
+            (
+                "pkg:deb/debian/bash@5.2.15-2%2Bb13?upstream=bash%405.2.15-2",
+                "pkg:deb/debian/bash@5.2.15-2%2Bb13?upstream=bash%405.2.15-2",
+            ),
             (
                 "pkg:golang/github.com/gorilla/mux@v1.8.0",
                 "pkg:golang/github.com/gorilla/mux@v1.8.0",

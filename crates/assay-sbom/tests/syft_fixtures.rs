@@ -38,11 +38,23 @@ fn corpus() -> Option<PathBuf> {
 type Pairs = BTreeSet<(String, String)>;
 
 /// Pairs syft 1.18.1 reports wrongly, with the reason; they are not expected of assay.
-const SYFT_WRONG: &[(&str, &str, &str)] = &[(
-    "debian/status.d-deinstall",
-    "linux-image-6.8.0-1029-aws",
-    "its Status is `deinstall ok config-files`: removed, only configuration left",
-)];
+const SYFT_WRONG: &[(&str, &str, &str)] = &[
+    (
+        "debian/status.d-deinstall",
+        "linux-image-6.8.0-1029-aws",
+        "its Status is `deinstall ok config-files`: removed, only configuration left",
+    ),
+    (
+        "python/requirements",
+        "urllib3",
+        "pinned with `===1.26.20`; syft keeps one '=' in the version (`=1.26.20`)",
+    ),
+    (
+        "python/requirements",
+        "local-version",
+        "pinned `== 1.2.3+gcr.2`; syft drops the local version label `+gcr.2`",
+    ),
+];
 
 /// syft writes `UNKNOWN` where a version is absent; assay leaves it empty.
 fn version_of(v: &str) -> String {

@@ -9,7 +9,11 @@ pub mod apk;
 pub mod cargo;
 pub mod dotnet;
 pub mod dpkg;
+pub mod elixir;
+pub mod erlang;
+pub mod github_actions;
 pub mod golang;
+pub mod haskell;
 pub mod java;
 pub mod npm;
 pub mod os_release;
@@ -102,6 +106,10 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(ruby::RubyCataloger),
         Box::new(php::PhpCataloger),
         Box::new(dotnet::DotnetCataloger),
+        Box::new(elixir::ElixirCataloger),
+        Box::new(erlang::ErlangCataloger),
+        Box::new(haskell::HaskellCataloger),
+        Box::new(github_actions::GithubActionsCataloger),
     ]
 }
 
@@ -174,10 +182,7 @@ fn merge(found: Vec<Found>, source: SourceInfo, distro: Option<Distro>) -> Sbom 
     let mut warnings = Vec::new();
     for f in found {
         for p in f.packages {
-            let phantom = !p.kind.is_os()
-                && !p.locations.is_empty()
-                && p.locations.iter().all(|l| owned.contains(&l.path));
-            if phantom {
+            if is_phantom(&p, &owned) {
                 tracing::debug!(purl = %p.purl, "dropped: its files belong to an OS package");
                 continue;
             }
@@ -212,6 +217,22 @@ fn merge(found: Vec<Found>, source: SourceInfo, distro: Option<Distro>) -> Sbom 
     }
 }
 
+/// Catalogers whose evidence is a compiled artifact: what they find is embedded in the
+/// binary itself, so an OS package owning that binary does not make it a duplicate.
+const BINARY_CATALOGERS: &[&str] = &[
+    "go-module-binary-cataloger",
+    "cargo-auditable-binary-cataloger",
+];
+
+/// A language package whose every evidence file belongs to an OS package is that OS package
+/// seen again (Debian's python3-* ship dist-info directories, for example).
+fn is_phantom(p: &Package, owned: &BTreeSet<String>) -> bool {
+    !p.kind.is_os()
+        && !BINARY_CATALOGERS.contains(&p.cataloger.as_str())
+        && !p.locations.is_empty()
+        && p.locations.iter().all(|l| owned.contains(&l.path))
+}
+
 /// Folds a duplicate sighting into the first: more locations, and any facts the first lacked.
 fn merge_package(into: &mut Package, other: &Package) {
     for l in &other.locations {
@@ -226,4 +247,88 @@ fn merge_package(into: &mut Package, other: &Package) {
         .take()
         .or_else(|| other.download_location.clone());
     into.homepage = into.homepage.take().or_else(|| other.homepage.clone());
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use assay_core::{Purl, TreePath};
+
+    use super::is_phantom;
+    use crate::model::{Location, Package, PackageKind};
+
+    fn pkg(kind: PackageKind, cataloger: &str, paths: &[&str]) -> Package {
+        let purl = Purl::new("generic", None, "x", Some("1")).unwrap();
+        let first = Location::new(
+            &TreePath::new(paths.first().copied().unwrap_or("x")).unwrap(),
+            None,
+        );
+        let mut p = Package::new(kind, "x", "1", purl, first, cataloger);
+        p.locations = paths
+            .iter()
+            .map(|s| Location::new(&TreePath::new(s).unwrap(), None))
+            .collect();
+        p
+    }
+
+    #[test]
+    fn phantom_truth_table() {
+        let owned: BTreeSet<String> = [
+            "/usr/lib/python3/dist-packages/a.dist-info/METADATA",
+            "/usr/bin/tool",
+        ]
+        .map(String::from)
+        .into();
+        let py = "python-installed-package-cataloger";
+        let cases = [
+            (
+                pkg(
+                    PackageKind::Python,
+                    py,
+                    &["usr/lib/python3/dist-packages/a.dist-info/METADATA"],
+                ),
+                true,
+            ),
+            (
+                pkg(
+                    PackageKind::Python,
+                    py,
+                    &["usr/local/lib/a.dist-info/METADATA"],
+                ),
+                false,
+            ),
+            (
+                pkg(
+                    PackageKind::Python,
+                    py,
+                    &[
+                        "usr/lib/python3/dist-packages/a.dist-info/METADATA",
+                        "opt/x",
+                    ],
+                ),
+                false,
+            ),
+            (pkg(PackageKind::Python, py, &[]), false),
+            (
+                pkg(PackageKind::Deb, "dpkg-db-cataloger", &["usr/bin/tool"]),
+                false,
+            ),
+            (
+                pkg(
+                    PackageKind::GoModule,
+                    "go-module-binary-cataloger",
+                    &["usr/bin/tool"],
+                ),
+                false,
+            ),
+        ];
+        for (i, (p, want)) in cases.iter().enumerate() {
+            assert_eq!(is_phantom(p, &owned), *want, "case {i}");
+        }
+        assert!(
+            !is_phantom(&cases[0].0, &BTreeSet::new()),
+            "nothing owned, nothing dropped"
+        );
+    }
 }
