@@ -13,6 +13,7 @@
 
 pub mod cyclonedx;
 pub mod spdx;
+pub mod syft_json;
 
 use std::collections::BTreeSet;
 
