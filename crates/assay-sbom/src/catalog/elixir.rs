@@ -101,18 +101,26 @@ impl<'t> LockEntry<'t> {
         Ok(e)
     }
 
-    /// `pkg:hex/<package>@<version>`; git checkouts carry `vcs_url`, Hex mirrors other than
-    /// hexpm carry `repository_url` (purl spec, `hex` type).
+    /// `pkg:hex/[<organization>/]<package>@<version>` (purl spec, `hex` type: private packages
+    /// of a hex.pm organization, repo `hexpm:<org>`, take it as namespace); git checkouts carry
+    /// `vcs_url`.
     fn purl(&self) -> Result<Purl, String> {
-        let purl = Purl::new("hex", None, self.package, Some(self.version))
+        let org = match self.source {
+            Source::Hex { repo } => repo.strip_prefix("hexpm:"),
+            _ => None,
+        };
+        let purl = Purl::new("hex", org, self.package, Some(self.version))
             .map_err(|e| format!("{}: no valid package URL: {e}", self.app))?;
         Ok(match self.source {
             Source::Git { url } => purl.with_qualifier("vcs_url", &vcs_url(url, self.version)),
-            Source::Hex { repo } if !repo.is_empty() && repo != "hexpm" => {
-                purl.with_qualifier("repository_url", repo)
-            }
             _ => purl,
         })
+    }
+
+    /// Public hex.pm (`hexpm`, or no repo in older locks) rather than a private organization or
+    /// a self-hosted repository.
+    fn public_hex(&self) -> bool {
+        matches!(self.source, Source::Hex { repo } if repo.is_empty() || repo == "hexpm")
     }
 
     fn package(&self, location: &Location) -> Result<Package, String> {
@@ -126,9 +134,11 @@ impl<'t> LockEntry<'t> {
         );
         match self.source {
             Source::Hex { repo } => {
-                if repo.is_empty() || repo == "hexpm" {
+                if self.public_hex() {
                     p.supplier = Some(hex_supplier());
                     p.download_location = Some(hex_tarball(self.package, self.version));
+                } else {
+                    p.metadata.insert("repo".to_owned(), repo.to_owned());
                 }
                 if let Some(h) = self.checksum {
                     p.checksums

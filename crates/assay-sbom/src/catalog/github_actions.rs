@@ -38,9 +38,9 @@ impl Cataloger for GithubActionsCataloger {
     fn wants(&self, path: &TreePath) -> bool {
         let name = path.file_name();
         let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
-        let in_workflows = path
-            .parent()
-            .is_some_and(|d| d.as_str().ends_with(".github/workflows"));
+        let in_workflows = path.parent().is_some_and(|d| {
+            d.as_str() == ".github/workflows" || d.as_str().ends_with("/.github/workflows")
+        });
         yaml && (in_workflows || name == "action.yml" || name == "action.yaml")
     }
 
@@ -202,7 +202,8 @@ impl<'v> Reference<'v> {
             self.owner, self.repo, self.git_ref
         ));
         if let Some(c) = comment {
-            p.metadata.insert("version_comment".to_owned(), c.to_owned());
+            p.metadata
+                .insert("version_comment".to_owned(), c.to_owned());
         }
         Ok(p)
     }

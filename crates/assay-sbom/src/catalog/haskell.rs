@@ -178,9 +178,10 @@ fn stack_lock(text: &str) -> Result<Vec<Dep>, String> {
                 name: name.clone(),
                 version: version.clone(),
                 cabal_sha256: None,
-                vcs: c.git.as_deref().map(|g| {
-                    super::erlang::vcs_url(g, c.commit.as_deref().unwrap_or_default())
-                }),
+                vcs: c
+                    .git
+                    .as_deref()
+                    .map(|g| super::erlang::vcs_url(g, c.commit.as_deref().unwrap_or_default())),
             }),
             _ => None,
         })

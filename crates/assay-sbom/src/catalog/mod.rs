@@ -6,22 +6,35 @@
 //! "Debian-owned Python files reported as PyPI packages" phantom), packages and edges are sorted.
 
 pub mod apk;
+pub mod arch;
+pub mod binary;
 pub mod cargo;
+pub mod cpp;
+pub mod dart;
 pub mod dotnet;
 pub mod dpkg;
 pub mod elixir;
 pub mod erlang;
+pub mod gentoo;
 pub mod github_actions;
 pub mod golang;
 pub mod haskell;
 pub mod java;
+pub mod js_extra;
+pub mod lua;
+pub mod nix;
 pub mod npm;
+pub mod ocaml;
 pub mod os_release;
 pub mod php;
 pub mod python;
 pub mod python_lock;
+pub mod rpm;
 pub mod ruby;
 pub mod rust_binary;
+pub mod swift;
+pub mod swipl;
+pub mod wordpress;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -99,6 +112,7 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(python::PythonCataloger),
         Box::new(python_lock::PythonLockCataloger),
         Box::new(npm::NpmCataloger),
+        Box::new(js_extra::JsExtraCataloger),
         Box::new(cargo::CargoCataloger),
         Box::new(rust_binary::RustBinaryCataloger),
         Box::new(golang::GoCataloger),
@@ -110,6 +124,18 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
         Box::new(erlang::ErlangCataloger),
         Box::new(haskell::HaskellCataloger),
         Box::new(github_actions::GithubActionsCataloger),
+        Box::new(cpp::CppCataloger),
+        Box::new(lua::LuaCataloger),
+        Box::new(arch::ArchCataloger),
+        Box::new(gentoo::GentooCataloger),
+        Box::new(swift::SwiftCataloger),
+        Box::new(dart::DartCataloger),
+        Box::new(ocaml::OcamlCataloger),
+        Box::new(wordpress::WordpressCataloger),
+        Box::new(swipl::SwiplCataloger),
+        Box::new(rpm::RpmCataloger),
+        Box::new(nix::NixCataloger),
+        Box::new(binary::BinaryCataloger),
     ]
 }
 
@@ -169,20 +195,35 @@ pub fn catalog(tree: &dyn FileTree, source: SourceInfo, catalogers: &[Box<dyn Ca
             out
         })
         .collect();
-    merge(found, source, ctx.distro)
+    let owned = owned_paths(tree, &found);
+    merge(found, &owned, source, ctx.distro)
 }
 
-fn merge(found: Vec<Found>, source: SourceInfo, distro: Option<Distro>) -> Sbom {
-    let owned: BTreeSet<String> = found
-        .iter()
-        .flat_map(|f| f.owned_files.iter().cloned())
-        .collect();
+/// Every path an OS package owns, as listed and as it resolves in this tree: package
+/// databases name `/bin/bash` while on a merged-/usr system the file is `/usr/bin/bash`.
+fn owned_paths(tree: &dyn FileTree, found: &[Found]) -> BTreeSet<String> {
+    let mut owned = BTreeSet::new();
+    for path in found.iter().flat_map(|f| f.owned_files.iter()) {
+        if let Some(real) = TreePath::new(path).ok().and_then(|p| tree.resolve(&p).ok()) {
+            owned.insert(real.to_string());
+        }
+        owned.insert(path.clone());
+    }
+    owned
+}
+
+fn merge(
+    found: Vec<Found>,
+    owned: &BTreeSet<String>,
+    source: SourceInfo,
+    distro: Option<Distro>,
+) -> Sbom {
     let mut packages: BTreeMap<PackageId, Package> = BTreeMap::new();
     let mut relationships = BTreeSet::new();
     let mut warnings = Vec::new();
     for f in found {
         for p in f.packages {
-            if is_phantom(&p, &owned) {
+            if is_phantom(&p, owned) {
                 tracing::debug!(purl = %p.purl, "dropped: its files belong to an OS package");
                 continue;
             }

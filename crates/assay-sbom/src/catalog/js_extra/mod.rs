@@ -44,8 +44,10 @@ impl Cataloger for JsExtraCataloger {
     }
 
     fn wants(&self, path: &TreePath) -> bool {
-        matches!(path.file_name(), "pnpm-lock.yaml" | "bun.lock" | "deno.lock")
-            && !path.components().any(|c| c == "node_modules")
+        matches!(
+            path.file_name(),
+            "pnpm-lock.yaml" | "bun.lock" | "deno.lock"
+        ) && !path.components().any(|c| c == "node_modules")
     }
 
     fn catalog(&self, tree: &dyn FileTree, files: &[&TreeEntry], _ctx: &Context, out: &mut Found) {
@@ -112,7 +114,9 @@ impl Origin {
     /// The origin a pnpm `resolution.tarball` or bun registry field names.
     fn of_url(url: &str) -> Self {
         if let Some(rest) = url.strip_prefix("git+") {
-            let (repo, rev) = rest.split_once('#').map_or((rest, None), |(r, v)| (r, Some(v)));
+            let (repo, rev) = rest
+                .split_once('#')
+                .map_or((rest, None), |(r, v)| (r, Some(v)));
             return Self::Git {
                 repo: repo.to_owned(),
                 rev: rev.map(str::to_owned),
@@ -179,8 +183,13 @@ impl Lock {
 
     /// The npm package `name@version`.
     fn find(&self, name: &str, version: &str) -> Option<usize> {
+        self.find_in(0, name, version)
+    }
+
+    /// The package `name@version` among those with origin `tag` (see [`Origin::tag`]).
+    fn find_in(&self, tag: u8, name: &str, version: &str) -> Option<usize> {
         self.index
-            .get(&(0, name.to_owned(), version.to_owned()))
+            .get(&(tag, name.to_owned(), version.to_owned()))
             .copied()
     }
 
@@ -211,7 +220,10 @@ impl Lock {
         let mut queue: VecDeque<usize> = roots.iter().copied().collect();
         while let Some(i) = queue.pop_front() {
             if seen.insert(i) {
-                let next = self.edges.range((i, 0)..=(i, usize::MAX)).map(|(_, to)| *to);
+                let next = self
+                    .edges
+                    .range((i, 0)..=(i, usize::MAX))
+                    .map(|(_, to)| *to);
                 queue.extend(next);
             }
         }
@@ -243,12 +255,8 @@ fn emit(lock: &Lock, entry: &TreeEntry, out: &mut Found) {
 }
 
 fn package(p: &JsPackage, location: &Location) -> Result<Package, String> {
-    let purl = purl(p).map_err(|e| {
-        format!(
-            "{}@{}: no valid package URL: {e}",
-            p.name, p.version
-        )
-    })?;
+    let purl =
+        purl(p).map_err(|e| format!("{}@{}: no valid package URL: {e}", p.name, p.version))?;
     let kind = match p.origin {
         Origin::Remote(_) => PackageKind::Other,
         _ => PackageKind::Npm,
