@@ -372,3 +372,42 @@ fn dir_sbom_lists_release_artifacts_with_checksums() {
         .count();
     assert_eq!(contains, 2, "the directory CONTAINS each artifact");
 }
+
+/// Bad evidence is a warning naming the file, the rest is still cataloged, and the exit code
+/// is 0; `--strict` turns it into an error and writes nothing.
+#[test]
+fn bad_evidence_warns_and_strict_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("good")).unwrap();
+    std::fs::create_dir_all(src.join("bad")).unwrap();
+    std::fs::write(src.join("bad/Cargo.lock"), b"[[package]\nname = \"broken").unwrap();
+    std::fs::write(
+        src.join("good/Cargo.lock"),
+        b"version = 3\n\n[[package]]\nname = \"itoa\"\nversion = \"1.0.9\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    )
+    .unwrap();
+    let source = format!("dir:{}", src.display());
+    let o = run(&["sbom", &source, "-o", "assay-json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bad/Cargo.lock"),
+        "the warning names the file: {}",
+        stderr(&o)
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["packages"][0]["name"], "itoa");
+    assert_eq!(doc["warnings"].as_array().unwrap().len(), 1);
+
+    let out = tmp.path().join("strict.spdx.json");
+    let o = run(&[
+        "sbom",
+        &source,
+        "--strict",
+        "-o",
+        &format!("spdx-json={}", out.display()),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--strict"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written under --strict");
+}
