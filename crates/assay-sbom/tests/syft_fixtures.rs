@@ -10,9 +10,9 @@ use assay_oci::hostfs::HostTree;
 use assay_sbom::catalog;
 use assay_sbom::model::SourceInfo;
 
-/// The share of syft's default-mode (name, version) pairs assay must find. The goal
-/// is 0.95; this floor records what the catalogers reach today and is raised as they land.
-const FLOOR: f64 = 0.89;
+/// The share of syft's default-mode (name, version) pairs assay must find (the goal is 95%;
+/// the floor sits just under what the catalogers reach, 98.4%, so a regression fails).
+const FLOOR: f64 = 0.97;
 
 fn corpus() -> Option<PathBuf> {
     let base = std::env::var_os("ASSAY_SHARED").map_or_else(
