@@ -190,7 +190,15 @@ pub fn catalog(tree: &dyn FileTree, source: SourceInfo, catalogers: &[Box<dyn Ca
         .map(|(c, files)| {
             let mut out = Found::default();
             if !files.is_empty() {
+                let started = std::time::Instant::now();
                 c.catalog(tree, files, &ctx, &mut out);
+                tracing::debug!(
+                    cataloger = c.name(),
+                    files = files.len(),
+                    packages = out.packages.len(),
+                    elapsed_ms = started.elapsed().as_millis(),
+                    "cataloger finished"
+                );
             }
             out
         })
