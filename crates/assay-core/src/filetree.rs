@@ -168,6 +168,9 @@ pub enum TreeError {
     /// The entry is not a regular file.
     #[error("{0}: not a regular file")]
     NotAFile(TreePath),
+    /// The tree was built keeping only the files its reader asked for, and not this one.
+    #[error("{0}: content not retained (the tree keeps only the files its reader asked for)")]
+    NotRetained(TreePath),
     /// Symlinks loop, or chain longer than [`MAX_SYMLINK_HOPS`].
     #[error(
         "{0}: too many levels of symbolic links (loop or chain longer than {MAX_SYMLINK_HOPS})"

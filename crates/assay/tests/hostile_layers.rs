@@ -431,3 +431,37 @@ fn interrupted_export_leaves_nothing_behind() {
         "no staging output remains"
     );
 }
+
+/// `assay sbom` keeps only evidence files' bytes, but every layer byte is still decompressed,
+/// counted against the limits and digest-checked: a bomb or a tampered blob is refused there too.
+#[test]
+fn sbom_applies_the_same_limits_and_verification() {
+    let w = World::new();
+    write_layout(&w.root.join("image"), &[gzip_bomb()]);
+    let source = format!("oci-dir:{}", w.root.join("image").display());
+    let o = common::run(&["sbom", &source, "-o", "assay-json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("decompression bomb"), "{}", stderr(&o));
+
+    let w = World::new();
+    let layer = Layer::gz(&[Raw::File("usr/share/doc/x", b"not evidence")]);
+    let digest = common::sha256(&layer.blob);
+    write_layout(&w.root.join("image"), &[layer]);
+    let tampered = common::gzip(&common::tar_of(&[Raw::File(
+        "usr/share/doc/x",
+        b"tampered!!!!",
+    )]));
+    std::fs::write(
+        w.root.join("image/blobs/sha256").join(&digest[7..]),
+        tampered,
+    )
+    .unwrap();
+    let source = format!("oci-dir:{}", w.root.join("image").display());
+    let o = common::run(&["sbom", &source, "-o", "assay-json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("blob {digest} failed verification")),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -169,7 +169,10 @@ impl Builder {
             return Ok(());
         };
         let (kind, content) = match new {
-            NewNode::File { offset, size } => (
+            NewNode::File {
+                offset: Some(offset),
+                size,
+            } => (
                 EntryKind::File { size },
                 Content::Spool {
                     layer: self.layer,
@@ -177,6 +180,7 @@ impl Builder {
                     size,
                 },
             ),
+            NewNode::File { offset: None, size } => (EntryKind::File { size }, Content::Omitted),
             NewNode::Dir => (EntryKind::Dir, Content::None),
             NewNode::Symlink(t) => (EntryKind::Symlink { target: t }, Content::None),
             NewNode::Hardlink { target: link, raw } => self.hardlink_source(&link, &raw, entry)?,

@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use assay_core::{Digest, TreePath};
 use tracing::{debug, info, warn};
 
-use super::{FlattenError, Limits};
+use super::{FlattenError, Keep, Limits};
 use crate::blob::{BlobStore, VerifyingReader};
 use crate::manifest::Descriptor;
 
@@ -34,12 +34,44 @@ pub(super) enum Op {
     },
 }
 
+/// Where kept file bytes go: the layer's spool, at a running offset.
+struct Spool<'a, W> {
+    writer: &'a mut W,
+    offset: &'a mut u64,
+    keep: Keep<'a>,
+}
+
+impl<W: Write> Spool<'_, W> {
+    /// Copies one entry's bytes to the spool; a short entry is a truncated archive.
+    fn copy<R: Read>(
+        &mut self,
+        entry: &mut tar::Entry<'_, R>,
+        layer: &Digest,
+        raw: &str,
+    ) -> Result<NewNode, FlattenError> {
+        let want = entry.size();
+        let n = io::copy(entry, self.writer).map_err(|e| corrupt(layer, &format!("{raw}: {e}")))?;
+        if n < want && entry.header().entry_type() != tar::EntryType::GNUSparse {
+            return Err(corrupt(
+                layer,
+                &format!("{raw}: {n} of {want} bytes present"),
+            ));
+        }
+        let node = NewNode::File {
+            offset: Some(*self.offset),
+            size: n,
+        };
+        *self.offset += n;
+        Ok(node)
+    }
+}
+
 /// The kind of entry being added.
 #[derive(Debug)]
 pub(super) enum NewNode {
-    /// File bytes at `offset` in the layer's spool.
+    /// File bytes at `offset` in the layer's spool (`None`: not kept).
     File {
-        offset: u64,
+        offset: Option<u64>,
         size: u64,
     },
     Dir,
@@ -85,6 +117,7 @@ pub(super) fn index_layer(
     store: &dyn BlobStore,
     desc: &Descriptor,
     limits: &Limits,
+    keep: Keep<'_>,
 ) -> Result<LayerIndex, FlattenError> {
     let layer = desc.digest.clone();
     let blob_err = |source| FlattenError::Blob {
@@ -105,7 +138,7 @@ pub(super) fn index_layer(
                     cap,
                     hit: false,
                 };
-                let res = read_entries(&mut capped, &spool, &layer, limits.entries);
+                let res = read_entries(&mut capped, &spool, &layer, limits.entries, keep);
                 let res = res.map(|(ops, entries)| (ops, entries, capped.read));
                 if capped.hit {
                     Err(FlattenError::LayerTooLarge {
@@ -161,6 +194,7 @@ fn read_entries<R: Read>(
     spool: &File,
     layer: &Digest,
     max_entries: u64,
+    keep: Keep<'_>,
 ) -> Result<(Vec<Op>, u64), FlattenError> {
     let mut archive = tar::Archive::new(r);
     let mut writer = BufWriter::with_capacity(1 << 20, spool);
@@ -175,7 +209,15 @@ fn read_entries<R: Read>(
         if count > max_entries {
             return Err(FlattenError::TooManyEntries { limit: max_entries });
         }
-        match classify(&mut entry, layer, &mut writer, &mut offset)? {
+        match classify(
+            &mut entry,
+            layer,
+            &mut Spool {
+                writer: &mut writer,
+                offset: &mut offset,
+                keep,
+            },
+        )? {
             Some(op) => ops.push(op),
             None => skipped += 1,
         }
@@ -188,11 +230,10 @@ fn read_entries<R: Read>(
 }
 
 /// Turns one tar entry into an op (or `None` for entries that are never materialised).
-fn classify<R: Read>(
+fn classify<R: Read, W: Write>(
     entry: &mut tar::Entry<'_, R>,
     layer: &Digest,
-    spool: &mut impl Write,
-    offset: &mut u64,
+    spool: &mut Spool<'_, W>,
 ) -> Result<Option<Op>, FlattenError> {
     let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
     let path = TreePath::new(&raw).map_err(|_| FlattenError::PathEscape {
@@ -232,20 +273,15 @@ fn classify<R: Read>(
     let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
     let node = match entry.header().entry_type() {
         tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
-            let want = entry.size();
-            let n = io::copy(entry, spool).map_err(|e| corrupt(layer, &format!("{raw}: {e}")))?;
-            if n < want && entry.header().entry_type() != tar::EntryType::GNUSparse {
-                return Err(corrupt(
-                    layer,
-                    &format!("{raw}: {n} of {want} bytes present"),
-                ));
+            if !(spool.keep)(&path) {
+                // Not copied; the tar reader skips (and still decompresses) the bytes.
+                NewNode::File {
+                    offset: None,
+                    size: entry.size(),
+                }
+            } else {
+                spool.copy(entry, layer, &raw)?
             }
-            let node = NewNode::File {
-                offset: *offset,
-                size: n,
-            };
-            *offset += n;
-            node
         }
         tar::EntryType::Directory => NewNode::Dir,
         tar::EntryType::Symlink => NewNode::Symlink(link_name(entry, layer, &raw)?),

@@ -20,7 +20,7 @@ mod apply;
 mod index;
 mod tree;
 
-use assay_core::{Digest, TreeError};
+use assay_core::{Digest, TreeError, TreePath};
 use rayon::prelude::*;
 
 use crate::error::ImageError;
@@ -182,8 +182,24 @@ pub enum FlattenError {
     },
 }
 
-/// Reads every layer of `image` and applies them in order.
+/// Decides, by the path a tar entry names, whether a regular file's bytes are kept.
+pub type Keep<'a> = &'a (dyn Fn(&TreePath) -> bool + Sync);
+
+/// Reads every layer of `image` and applies them in order, keeping every file's content.
 pub fn flatten(image: &Image, limits: &Limits) -> Result<LayeredTree, FlattenError> {
+    flatten_keeping(image, limits, &|_| true)
+}
+
+/// Like [`flatten`], but keeps the bytes only of files `keep` accepts (by the path their tar
+/// entry names); the others are in the tree with their size, and opening them is
+/// [`TreeError::NotRetained`]. Every byte is still decompressed, counted against the limits and
+/// digest-checked; only the copy to the spool is skipped. Catalogers read a handful of evidence
+/// files out of thousands, so this saves most of the I/O of an SBOM scan.
+pub fn flatten_keeping(
+    image: &Image,
+    limits: &Limits,
+    keep: Keep<'_>,
+) -> Result<LayeredTree, FlattenError> {
     if image.layers.len() > limits.layers {
         return Err(FlattenError::TooManyLayers {
             count: image.layers.len(),
@@ -199,7 +215,7 @@ pub fn flatten(image: &Image, limits: &Limits) -> Result<LayeredTree, FlattenErr
     let indexes: Vec<index::LayerIndex> = image
         .layers
         .par_iter()
-        .map(|desc| index::index_layer(image.store(), desc, limits))
+        .map(|desc| index::index_layer(image.store(), desc, limits, keep))
         .collect::<Result<_, _>>()?;
     let expanded: u64 = indexes.iter().map(|i| i.expanded).sum();
     if expanded > limits.total {

@@ -13,6 +13,8 @@ use crate::archive::Region;
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Content {
     None,
+    /// A regular file whose bytes were not kept.
+    Omitted,
     Spool {
         layer: usize,
         offset: u64,
@@ -112,6 +114,7 @@ impl FileTree for LayeredTree {
                 Ok(Box::new(Region::new(Arc::clone(file), offset, size)))
             }
             Content::None => Err(TreeError::NotAFile(entry.path.clone())),
+            Content::Omitted => Err(TreeError::NotRetained(entry.path.clone())),
         }
     }
 }

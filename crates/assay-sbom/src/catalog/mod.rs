@@ -139,6 +139,21 @@ pub fn all() -> Vec<Box<dyn Cataloger>> {
     ]
 }
 
+/// Whether any of `catalogers` (or the distro detection) reads the file at `path`: the
+/// content a scan has to keep.
+pub fn wanted(catalogers: &[Box<dyn Cataloger>], path: &TreePath) -> bool {
+    os_release::PATHS.contains(&path.as_str())
+        || is_side_file(path)
+        || catalogers.iter().any(|c| c.wants(path))
+}
+
+/// Files catalogers consult beside their evidence without being handed them: the Go
+/// distribution's `VERSION` next to a `go` binary, Portage's `license_groups`.
+fn is_side_file(path: &TreePath) -> bool {
+    matches!(path.file_name(), "VERSION" | "VERSION.cache")
+        || path.as_str().ends_with("etc/portage/license_groups")
+}
+
 /// Reads a whole evidence file, refusing ones past [`MAX_EVIDENCE_BYTES`].
 pub fn read(tree: &dyn FileTree, entry: &TreeEntry) -> Result<Vec<u8>, String> {
     if let assay_core::EntryKind::File { size } = entry.kind

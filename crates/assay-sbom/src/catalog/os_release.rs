@@ -5,15 +5,16 @@ use assay_core::{FileTree, TreePath};
 
 use crate::model::Distro;
 
+/// Where os-release files live, in the order they are consulted.
+pub const PATHS: [&str; 2] = ["etc/os-release", "usr/lib/os-release"];
+
 /// Reads the distro from the tree, if it has an os-release file with an `ID`.
 pub fn detect(tree: &dyn FileTree) -> Option<Distro> {
-    ["etc/os-release", "usr/lib/os-release"]
-        .iter()
-        .find_map(|p| {
-            let path = TreePath::new(p).ok()?;
-            let bytes = tree.read_limited(&path, 64 * 1024).ok()?;
-            parse(&String::from_utf8_lossy(&bytes))
-        })
+    PATHS.iter().find_map(|p| {
+        let path = TreePath::new(p).ok()?;
+        let bytes = tree.read_limited(&path, 64 * 1024).ok()?;
+        parse(&String::from_utf8_lossy(&bytes))
+    })
 }
 
 /// Parses os-release text.

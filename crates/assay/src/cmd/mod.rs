@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use assay_core::{FileTree, SourceSpec};
+use assay_oci::flatten::Keep;
 use assay_oci::hostfs::HostTree;
 use assay_oci::registry::RegistryOptions;
 use assay_oci::{Image, OpenOptions};
@@ -82,32 +83,38 @@ impl Scanned {
     }
 }
 
-/// Opens SOURCE as a file tree, flattening image layers, and remembers what it was.
-pub fn scan_source(args: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Scanned> {
+/// Opens SOURCE as a file tree, flattening image layers, and remembers what it was. Of image
+/// files, only those `keep` accepts have their content kept (see `flatten_keeping`).
+pub fn scan_source(
+    args: &SourceArgs,
+    limits: &LimitArgs,
+    keep: Keep<'_>,
+) -> anyhow::Result<Scanned> {
     let (spec, opened) = open_source(args)?;
     let digest = match &opened {
         Opened::Image(i) => Some(i.manifest_digest.clone()),
         Opened::Host(_) => None,
     };
-    let tree = tree_of(&spec, opened, limits)?;
+    let tree = tree_of(&spec, opened, limits, keep)?;
     Ok(Scanned { spec, digest, tree })
 }
 
 /// Opens SOURCE as a file tree, flattening image layers.
 pub fn open_tree(args: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Box<dyn FileTree>> {
     let (spec, opened) = open_source(args)?;
-    tree_of(&spec, opened, limits)
+    tree_of(&spec, opened, limits, &|_| true)
 }
 
 fn tree_of(
     spec: &SourceSpec,
     opened: Opened,
     limits: &LimitArgs,
+    keep: Keep<'_>,
 ) -> anyhow::Result<Box<dyn FileTree>> {
     Ok(match opened {
         Opened::Host(t) => Box::new(t),
         Opened::Image(image) => {
-            let tree = assay_oci::flatten::flatten(&image, &limits.limits())
+            let tree = assay_oci::flatten::flatten_keeping(&image, &limits.limits(), keep)
                 .with_context(|| format!("flattening {spec}"))?;
             tracing::info!(entries = tree.len(), "flattened layers");
             Box::new(tree)

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use assay_sbom::Sbom;
+use assay_sbom::catalog::Cataloger;
 use assay_sbom::files::FileSelection;
 use assay_sbom::format::DocumentInfo;
 use assay_sbom::format::cyclonedx::CdxVersion;
@@ -104,9 +105,12 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
         bail!("only one -o may go to stdout; give the others a file with FORMAT=FILE");
     }
     let progress = crate::progress::Progress::start(&format!("reading {}", args.source.source));
-    let scanned = super::scan_source(&args.source, &args.limits)?;
+    let catalogers = assay_sbom::catalog::all();
+    // With --files every byte is hashed; otherwise only evidence files need their content.
+    let keep = |p: &assay_core::TreePath| args.files || assay_sbom::catalog::wanted(&catalogers, p);
+    let scanned = super::scan_source(&args.source, &args.limits, &keep)?;
     progress.stage("cataloging packages");
-    let mut sbom = catalog(args, &scanned);
+    let mut sbom = catalog(args, &scanned, &catalogers);
     progress.stage("hashing files");
     let selection = match (args.files, scanned.kind()) {
         (true, _) => FileSelection::All,
@@ -142,7 +146,7 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
     Ok(crate::exit::ok())
 }
 
-fn catalog(args: &SbomArgs, scanned: &super::Scanned) -> Sbom {
+fn catalog(args: &SbomArgs, scanned: &super::Scanned, catalogers: &[Box<dyn Cataloger>]) -> Sbom {
     let supplier = args
         .source_supplier
         .as_ref()
@@ -156,7 +160,7 @@ fn catalog(args: &SbomArgs, scanned: &super::Scanned) -> Sbom {
         digest: scanned.digest.clone(),
         supplier,
     };
-    assay_sbom::catalog::catalog(&*scanned.tree, source, &assay_sbom::catalog::all())
+    assay_sbom::catalog::catalog(&*scanned.tree, source, catalogers)
 }
 
 fn render(
