@@ -87,8 +87,34 @@ pub fn normalize(raw: &str) -> Option<String> {
     }
     expression(text)
         .or_else(|| single(text))
+        .or_else(|| with_exception(text))
         .or_else(|| list(text))
         .or_else(|| license_ref(text))
+}
+
+/// Debian's `GPL-3+ with GCC exception` style: a license and a named exception, written as
+/// SPDX's `<license> WITH <exception>` when both are recognised (SPDX spec, Annex D.4).
+fn with_exception(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let (base, exception) = lower.split_once(" with ")?;
+    let base = single(text.get(..base.len())?)?;
+    let name = exception
+        .trim()
+        .trim_end_matches("exception")
+        .trim()
+        .trim_end_matches('-');
+    let gpl3 = base.starts_with("GPL-3") || base.starts_with("LGPL-3");
+    let id = match name {
+        "gcc" | "gcc runtime library" | "gcc-runtime" if gpl3 => "GCC-exception-3.1",
+        "gcc" if base.starts_with("GPL-2") => "GCC-exception-2.0",
+        "classpath" => "Classpath-exception-2.0",
+        "autoconf" if gpl3 => "Autoconf-exception-3.0",
+        "autoconf" => "Autoconf-exception-2.0",
+        "font" => "Font-exception-2.0",
+        _ => return None,
+    };
+    let expr = format!("{base} WITH {id}");
+    is_valid(&expr).then_some(expr)
 }
 
 /// Whether `expr` is an expression [`normalize`] could have produced: strict SPDX syntax with
@@ -323,6 +349,18 @@ mod tests {
             ("Apache License 1.1", Some("LicenseRef-Apache-License-1.1")),
             ("BSD", Some("BSD-2-Clause")),
             ("BSD License", Some("BSD-2-Clause")),
+            (
+                "GPL-3+ with GCC exception",
+                Some("GPL-3.0-or-later WITH GCC-exception-3.1"),
+            ),
+            (
+                "GPL-2+ with Autoconf exception",
+                Some("GPL-2.0-or-later WITH Autoconf-exception-2.0"),
+            ),
+            (
+                "GPL-2 with classpath exception",
+                Some("GPL-2.0-only WITH Classpath-exception-2.0"),
+            ),
             ("bsd-3-clause", Some("BSD-3-Clause")),
             ("BSD 3-Clause License", Some("BSD-3-Clause")),
             ("ISC License (ISCL)", Some("ISC")),

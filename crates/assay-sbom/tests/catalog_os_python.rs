@@ -509,7 +509,7 @@ fn dpkg_copyright_through_a_symlinked_doc_dir() {
         let p = by_name(&found, name);
         assert_eq!(
             p.license.as_deref(),
-            Some("LicenseRef-GPL-3-plus-with-GCC-exception")
+            Some("GPL-3.0-or-later WITH GCC-exception-3.1")
         );
         assert_eq!(p.purl.to_string(), format!("pkg:deb/debian/{name}@1"));
     }
