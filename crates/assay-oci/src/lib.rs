@@ -13,6 +13,8 @@
 //! - [`hostfs`] gives `dir:` and `file:` sources the same `FileTree` view.
 //! - [`export`] writes any `FileTree` to a new directory or tar, never following a link it
 //!   did not create and never writing outside the target.
+//! - [`artifact`] pushes a single file to a registry as an OCI artifact (one layer, empty
+//!   config, deterministic manifest) and pulls it back, verified, into place.
 #![cfg_attr(
     not(test),
     deny(
@@ -24,6 +26,7 @@
 )]
 
 pub mod archive;
+pub mod artifact;
 pub mod auth;
 pub mod blob;
 pub mod docker_archive;

@@ -15,6 +15,15 @@
 //! Digests are not checked here: [`FetchedManifest`] carries the bytes and the
 //! `Docker-Content-Digest` header, and [`RegistryClient::get_blob`] streams the body, for the
 //! caller to verify.
+//!
+//! Writes follow the OCI distribution spec's push workflow: [`RegistryClient::put_blob`] asks
+//! `HEAD /v2/<name>/blobs/<digest>` first and, when the blob is absent, does a monolithic upload
+//! (`POST /v2/<name>/blobs/uploads/`, then `PUT <Location>?digest=<digest>` with the whole body);
+//! [`RegistryClient::put_manifest`] is `PUT /v2/<name>/manifests/<reference>`. Write requests
+//! ask the token realm for `repository:<name>:pull,push` and keep that token apart from the
+//! pull token. A streamed blob body cannot be sent twice, so the upload's `POST` (with an empty
+//! body) is where a challenge is answered; the `PUT` reuses that authorization, and only when
+//! the upload `Location` is on the registry's own origin.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -24,8 +33,8 @@ use std::time::Duration;
 
 use assay_core::{Digest, Reference};
 use serde::Deserialize;
-use ureq::http::{Response, StatusCode, header};
-use ureq::{Agent, Body};
+use ureq::http::{Method, Request, Response, StatusCode, header};
+use ureq::{Agent, Body, SendBody};
 
 use crate::auth::{self, Challenge, ConfigError, Credentials};
 
@@ -38,6 +47,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Applies to each socket read, so a slow but live blob download is never cut off.
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 const OAUTH_CLIENT_ID: &str = "assay";
+/// The `Content-Type` of blob uploads.
+const OCTET_STREAM: &str = "application/octet-stream";
 
 /// How to reach registries.
 #[derive(Debug, Clone)]
@@ -89,6 +100,52 @@ impl fmt::Display for Resource {
             Self::Blob => "blob",
         })
     }
+}
+
+/// What [`RegistryClient::put_blob`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlobPush {
+    /// The blob was uploaded.
+    Uploaded,
+    /// The repository already held the blob; nothing was sent.
+    AlreadyPresent,
+}
+
+/// Whether a request reads or writes the repository: decides the token scope asked for and
+/// which cached `Authorization` value is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Pull,
+    Push,
+}
+
+/// One request, without its `Authorization` header. The body is a byte slice (content type and
+/// bytes) so the request can be sent again after answering an authentication challenge.
+struct Call<'a> {
+    method: Method,
+    url: &'a str,
+    accept: Option<&'a str>,
+    content: Option<(&'a str, &'a [u8])>,
+    access: Access,
+}
+
+impl<'a> Call<'a> {
+    fn get(url: &'a str, accept: Option<&'a str>) -> Self {
+        Self {
+            method: Method::GET,
+            url,
+            accept,
+            content: None,
+            access: Access::Pull,
+        }
+    }
+}
+
+/// A request body: content type, exact length (sent as `Content-Length`), and the bytes.
+struct Payload<'a> {
+    content_type: &'a str,
+    len: u64,
+    body: SendBody<'a>,
 }
 
 /// Why a registry request failed.
@@ -197,6 +254,27 @@ pub enum RegistryError {
         /// Why.
         reason: &'static str,
     },
+    /// A blob upload session the registry opened without a usable `Location`.
+    #[error("{url}: bad upload session: {reason}")]
+    UploadLocation {
+        /// The URL that opened the session.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The registry's `Docker-Content-Digest` for content we sent differs from the content's
+    /// own digest.
+    #[error("{reference}: registry stored {what} {expected} under digest {returned:?}")]
+    DigestMismatch {
+        /// The image reference.
+        reference: String,
+        /// Manifest or blob.
+        what: Resource,
+        /// The digest of the bytes sent.
+        expected: Digest,
+        /// The registry's header value.
+        returned: String,
+    },
 }
 
 /// A client for one repository of one registry. Clones share the connection pool and the
@@ -214,8 +292,10 @@ struct Inner {
     /// The reference as the user wrote it, for error messages.
     reference: String,
     credentials: Option<Credentials>,
-    /// The last `Authorization` value that worked (or was just obtained).
+    /// The last `Authorization` value that worked (or was just obtained) for reads.
     authorization: Mutex<Option<String>>,
+    /// The same for writes (a token with push scope).
+    push_authorization: Mutex<Option<String>>,
 }
 
 impl fmt::Debug for RegistryClient {
@@ -253,6 +333,7 @@ impl RegistryClient {
                 reference: reference.to_string(),
                 credentials,
                 authorization: Mutex::new(None),
+                push_authorization: Mutex::new(None),
             }),
         })
     }
@@ -264,12 +345,7 @@ impl RegistryClient {
         key: &str,
         accept: &[&str],
     ) -> Result<FetchedManifest, RegistryError> {
-        if !is_manifest_key(key) {
-            return Err(RegistryError::InvalidKey {
-                reference: self.inner.reference.clone(),
-                key: key.to_owned(),
-            });
-        }
+        self.check_key(key)?;
         let accept = accept.join(", ");
         let (url, mut resp) = self.fetch(
             &format!("manifests/{key}"),
@@ -340,12 +416,30 @@ impl RegistryClient {
         what: Resource,
         key: &str,
     ) -> Result<(String, Response<Body>), RegistryError> {
-        let mut url = format!("{}/v2/{}/{path}", self.inner.origin, self.inner.repository);
+        self.fetch_with(&Method::GET, Access::Pull, path, accept, what, key)
+    }
+
+    /// [`Self::fetch`] with another body-less method (`HEAD`) or for a write.
+    fn fetch_with(
+        &self,
+        method: &Method,
+        access: Access,
+        path: &str,
+        accept: Option<&str>,
+        what: Resource,
+        key: &str,
+    ) -> Result<(String, Response<Body>), RegistryError> {
+        let mut url = self.api_url(path);
         for _ in 0..=MAX_REDIRECTS {
-            let resp = if origin(&url).as_deref() == Some(self.inner.origin.as_str()) {
-                self.send_authorized(&url, accept)?
+            let call = Call {
+                method: method.clone(),
+                access,
+                ..Call::get(&url, accept)
+            };
+            let resp = if self.is_own_origin(&url) {
+                self.send_authorized(&call)?
             } else {
-                self.send(&url, accept, None)?
+                self.send(&call, None)?
             };
             if !resp.status().is_redirection() || resp.status() == StatusCode::NOT_MODIFIED {
                 return self.check_status(url, resp, what, key);
@@ -402,13 +496,9 @@ impl RegistryClient {
 
     /// Sends to the registry's own origin with the cached authorization; on `401`, answers the
     /// challenge once and retries. A second `401` is returned for [`Self::check_status`].
-    fn send_authorized(
-        &self,
-        url: &str,
-        accept: Option<&str>,
-    ) -> Result<Response<Body>, RegistryError> {
-        let cached = self.cached_authorization();
-        let resp = self.send(url, accept, cached.as_deref())?;
+    fn send_authorized(&self, call: &Call<'_>) -> Result<Response<Body>, RegistryError> {
+        let cached = self.cached_authorization(call.access);
+        let resp = self.send(call, cached.as_deref())?;
         if resp.status() != StatusCode::UNAUTHORIZED {
             return Ok(resp);
         }
@@ -419,13 +509,18 @@ impl RegistryClient {
             .filter_map(|v| v.to_str().ok())
             .flat_map(auth::parse_www_authenticate)
             .collect();
-        let authorization = self.answer(url, &challenges)?;
-        *self.lock_authorization() = Some(authorization.clone());
-        self.send(url, accept, Some(&authorization))
+        let authorization = self.answer(call.url, &challenges, call.access)?;
+        *self.lock_authorization(call.access) = Some(authorization.clone());
+        self.send(call, Some(&authorization))
     }
 
     /// The `Authorization` value answering the first Bearer challenge, else the first Basic one.
-    fn answer(&self, url: &str, challenges: &[Challenge]) -> Result<String, RegistryError> {
+    fn answer(
+        &self,
+        url: &str,
+        challenges: &[Challenge],
+        access: Access,
+    ) -> Result<String, RegistryError> {
         let bearer = challenges
             .iter()
             .find(|c| matches!(c, Challenge::Bearer { .. }));
@@ -435,7 +530,8 @@ impl RegistryClient {
                 service,
                 scope,
             }) => {
-                let token = self.fetch_token(url, realm, service.as_deref(), scope.as_deref())?;
+                let scope = token_scope(&self.inner.repository, scope.as_deref(), access);
+                let token = self.fetch_token(url, realm, service.as_deref(), &scope)?;
                 Ok(format!("Bearer {token}"))
             }
             Some(Challenge::Basic) => match &self.inner.credentials {
@@ -462,14 +558,14 @@ impl RegistryClient {
         }
     }
 
-    /// Fetches a pull token from `realm` (Docker token authentication spec; OAuth2 refresh-token
-    /// grant when an identity token is configured).
+    /// Fetches a token for `scope` from `realm` (Docker token authentication spec; OAuth2
+    /// refresh-token grant when an identity token is configured).
     fn fetch_token(
         &self,
         url: &str,
         realm: &str,
         service: Option<&str>,
-        scope: Option<&str>,
+        scope: &str,
     ) -> Result<String, RegistryError> {
         let realm_origin = origin(realm).ok_or_else(|| RegistryError::Challenge {
             url: shown(url),
@@ -481,8 +577,6 @@ impl RegistryClient {
                 reason: format!("token realm {realm} is plain http for an https registry"),
             });
         }
-        let default_scope = format!("repository:{}:pull", self.inner.repository);
-        let scope = scope.unwrap_or(&default_scope);
         tracing::debug!(realm = shown(realm), scope, "fetching registry token");
         let sent = match &self.inner.credentials {
             Some(Credentials::IdentityToken { token }) => {
@@ -541,22 +635,51 @@ impl RegistryClient {
         })
     }
 
+    /// Sends `call` once, with its byte body if it has one.
     fn send(
         &self,
-        url: &str,
-        accept: Option<&str>,
+        call: &Call<'_>,
         authorization: Option<&str>,
     ) -> Result<Response<Body>, RegistryError> {
-        let mut req = self.inner.agent.get(url);
-        if let Some(accept) = accept.filter(|a| !a.is_empty()) {
+        let Some((content_type, bytes)) = call.content else {
+            return self.dispatch(call, None, authorization);
+        };
+        let mut reader = bytes;
+        let payload = Payload {
+            content_type,
+            len: bytes.len() as u64,
+            body: SendBody::from_reader(&mut reader),
+        };
+        self.dispatch(call, Some(payload), authorization)
+    }
+
+    /// Sends one request; `payload`, when given, is the body and sets `Content-Type` and
+    /// `Content-Length`.
+    fn dispatch(
+        &self,
+        call: &Call<'_>,
+        payload: Option<Payload<'_>>,
+        authorization: Option<&str>,
+    ) -> Result<Response<Body>, RegistryError> {
+        let mut req = Request::builder().method(call.method.clone()).uri(call.url);
+        if let Some(accept) = call.accept.filter(|a| !a.is_empty()) {
             req = req.header(header::ACCEPT, accept);
         }
         if let Some(authorization) = authorization {
             req = req.header(header::AUTHORIZATION, authorization);
         }
-        let resp = req.call().map_err(|source| transport(url, source))?;
+        let sent = match payload {
+            Some(p) => self.run(
+                req.header(header::CONTENT_TYPE, p.content_type)
+                    .header(header::CONTENT_LENGTH, p.len),
+                p.body,
+            ),
+            None => self.run(req, SendBody::none()),
+        };
+        let resp = sent.map_err(|source| transport(call.url, source))?;
         tracing::debug!(
-            url = shown(url),
+            method = %call.method,
+            url = shown(call.url),
             status = resp.status().as_u16(),
             authorized = authorization.is_some(),
             "registry response"
@@ -564,17 +687,211 @@ impl RegistryClient {
         Ok(resp)
     }
 
-    fn cached_authorization(&self) -> Option<String> {
-        self.lock_authorization().clone()
+    fn run(
+        &self,
+        req: ureq::http::request::Builder,
+        body: SendBody<'_>,
+    ) -> Result<Response<Body>, ureq::Error> {
+        self.inner.agent.run(req.body(body)?)
     }
 
-    fn lock_authorization(&self) -> std::sync::MutexGuard<'_, Option<String>> {
-        // The cache holds a plain value; a panic elsewhere cannot leave it half-written.
-        self.inner
-            .authorization
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+    fn cached_authorization(&self, access: Access) -> Option<String> {
+        self.lock_authorization(access).clone()
     }
+
+    fn lock_authorization(&self, access: Access) -> std::sync::MutexGuard<'_, Option<String>> {
+        let slot = match access {
+            Access::Pull => &self.inner.authorization,
+            Access::Push => &self.inner.push_authorization,
+        };
+        // The cache holds a plain value; a panic elsewhere cannot leave it half-written.
+        slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// `<origin>/v2/<repository>/<path>`.
+    fn api_url(&self, path: &str) -> String {
+        format!("{}/v2/{}/{path}", self.inner.origin, self.inner.repository)
+    }
+
+    /// Whether `url` is on the registry's own origin (the only place credentials go).
+    fn is_own_origin(&self, url: &str) -> bool {
+        origin(url).as_deref() == Some(self.inner.origin.as_str())
+    }
+
+    /// Refuses a manifest key that is neither a tag nor a digest.
+    fn check_key(&self, key: &str) -> Result<(), RegistryError> {
+        if is_manifest_key(key) {
+            return Ok(());
+        }
+        Err(RegistryError::InvalidKey {
+            reference: self.inner.reference.clone(),
+            key: key.to_owned(),
+        })
+    }
+}
+
+/// Writes (OCI distribution spec, "Push").
+impl RegistryClient {
+    /// HEAD `/v2/<repo>/blobs/<digest>`, following redirects: whether the repository holds the
+    /// blob.
+    pub fn blob_exists(&self, digest: &Digest) -> Result<bool, RegistryError> {
+        self.has_blob(digest, Access::Pull)
+    }
+
+    /// [`Self::blob_exists`]; a push asks with its push token, since a registry may grant no
+    /// pull access on a repository that does not exist yet.
+    fn has_blob(&self, digest: &Digest, access: Access) -> Result<bool, RegistryError> {
+        let key = digest.to_string();
+        let path = format!("blobs/{key}");
+        match self.fetch_with(&Method::HEAD, access, &path, None, Resource::Blob, &key) {
+            Ok(_) => Ok(true),
+            Err(RegistryError::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Uploads the `size` bytes of `reader` as blob `digest` in one request, unless the
+    /// repository already holds it. The registry checks the digest; a reader shorter than
+    /// `size` fails the request, and bytes past `size` are not sent.
+    pub fn put_blob(
+        &self,
+        digest: &Digest,
+        size: u64,
+        reader: impl Read,
+    ) -> Result<BlobPush, RegistryError> {
+        if self.has_blob(digest, Access::Push)? {
+            tracing::debug!(%digest, "blob already present; not uploading");
+            return Ok(BlobPush::AlreadyPresent);
+        }
+        let location = self.start_upload(digest)?;
+        self.finish_upload(&with_digest_query(&location, digest), digest, size, reader)?;
+        Ok(BlobPush::Uploaded)
+    }
+
+    /// PUT `/v2/<repo>/manifests/<key>` (a tag or digest) with `bytes` as `media_type`. Returns
+    /// the SHA-256 digest of `bytes`, after checking the registry's `Docker-Content-Digest`
+    /// (when it sends one) agrees.
+    pub fn put_manifest(
+        &self,
+        key: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<Digest, RegistryError> {
+        self.check_key(key)?;
+        if bytes.len() as u64 > MAX_MANIFEST_BYTES {
+            return Err(RegistryError::ManifestTooLarge {
+                reference: self.inner.reference.clone(),
+                key: key.to_owned(),
+                limit: MAX_MANIFEST_BYTES,
+            });
+        }
+        let url = self.api_url(&format!("manifests/{key}"));
+        let resp = self.send_authorized(&Call {
+            method: Method::PUT,
+            content: Some((media_type, bytes)),
+            access: Access::Push,
+            ..Call::get(&url, None)
+        })?;
+        let (_, resp) = self.check_status(url, resp, Resource::Manifest, key)?;
+        let digest = Digest::sha256(bytes);
+        self.check_returned_digest(&resp, Resource::Manifest, &digest)?;
+        Ok(digest)
+    }
+
+    /// POST `/v2/<repo>/blobs/uploads/`: opens an upload session and returns its absolute URL.
+    fn start_upload(&self, digest: &Digest) -> Result<String, RegistryError> {
+        let url = self.api_url("blobs/uploads/");
+        let resp = self.send_authorized(&Call {
+            method: Method::POST,
+            content: Some((OCTET_STREAM, &[])),
+            access: Access::Push,
+            ..Call::get(&url, None)
+        })?;
+        let (url, resp) = self.check_status(url, resp, Resource::Blob, &digest.to_string())?;
+        let bad = |reason| RegistryError::UploadLocation {
+            url: shown(&url),
+            reason,
+        };
+        let location =
+            header_string(&resp, header::LOCATION.as_str()).ok_or_else(|| bad("no Location"))?;
+        resolve_location(&url, &location).ok_or_else(|| bad("Location is not an http(s) URL"))
+    }
+
+    /// PUT `<session>?digest=<digest>` with the whole blob. Not retried (the reader is
+    /// consumed); the authorization obtained by [`Self::start_upload`] goes only to our origin.
+    fn finish_upload(
+        &self,
+        url: &str,
+        digest: &Digest,
+        size: u64,
+        reader: impl Read,
+    ) -> Result<(), RegistryError> {
+        let authorization = self
+            .is_own_origin(url)
+            .then(|| self.cached_authorization(Access::Push))
+            .flatten();
+        let mut limited = reader.take(size);
+        let payload = Payload {
+            content_type: OCTET_STREAM,
+            len: size,
+            body: SendBody::from_reader(&mut limited),
+        };
+        let call = Call {
+            method: Method::PUT,
+            access: Access::Push,
+            ..Call::get(url, None)
+        };
+        let resp = self.dispatch(&call, Some(payload), authorization.as_deref())?;
+        let (_, resp) =
+            self.check_status(url.to_owned(), resp, Resource::Blob, &digest.to_string())?;
+        self.check_returned_digest(&resp, Resource::Blob, digest)
+    }
+
+    /// Compares a response's `Docker-Content-Digest` (if any) with the digest of what was sent.
+    /// A header in another algorithm cannot be compared and is accepted.
+    fn check_returned_digest(
+        &self,
+        resp: &Response<Body>,
+        what: Resource,
+        expected: &Digest,
+    ) -> Result<(), RegistryError> {
+        let Some(returned) = header_string(resp, "docker-content-digest") else {
+            return Ok(());
+        };
+        match returned.trim().parse::<Digest>() {
+            Ok(d) if d == *expected || d.algorithm() != expected.algorithm() => Ok(()),
+            _ => Err(RegistryError::DigestMismatch {
+                reference: self.inner.reference.clone(),
+                what,
+                expected: expected.clone(),
+                returned,
+            }),
+        }
+    }
+}
+
+/// The token scope to ask for: for reads, the registry's own (else pull on the repository);
+/// for writes, always pull and push on the repository.
+fn token_scope(repository: &str, challenged: Option<&str>, access: Access) -> String {
+    match (access, challenged) {
+        (Access::Pull, Some(scope)) => scope.to_owned(),
+        (Access::Pull, None) => format!("repository:{repository}:pull"),
+        (Access::Push, _) => format!("repository:{repository}:pull,push"),
+    }
+}
+
+/// The upload session URL with the `digest` query parameter added to any it already has.
+fn with_digest_query(session: &str, digest: &Digest) -> String {
+    let base = session.split('#').next().unwrap_or(session);
+    let separator = if !base.contains('?') {
+        "?"
+    } else if base.ends_with(['?', '&']) {
+        ""
+    } else {
+        "&"
+    };
+    let encoded = digest.to_string().replace(':', "%3A");
+    format!("{base}{separator}digest={encoded}")
 }
 
 fn transport(url: &str, source: ureq::Error) -> RegistryError {
@@ -893,6 +1210,53 @@ mod tests {
         for bad in ["", "../x", "a/b", "a?b", "a#b", "a b", "-x", ".x", "a%2f"] {
             assert!(!is_manifest_key(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn token_scopes_ask_for_push_on_writes() {
+        let cases = [
+            (Access::Pull, None, "repository:a/b:pull"),
+            (
+                Access::Pull,
+                Some("repository:a/b:pull"),
+                "repository:a/b:pull",
+            ),
+            (Access::Push, None, "repository:a/b:pull,push"),
+            (
+                Access::Push,
+                Some("repository:a/b:push"),
+                "repository:a/b:pull,push",
+            ),
+        ];
+        for (access, challenged, want) in cases {
+            assert_eq!(token_scope("a/b", challenged, access), want, "{access:?}");
+        }
+    }
+
+    #[test]
+    fn upload_urls_keep_their_query() {
+        let digest = Digest::sha256(b"x");
+        let hex = digest.hex();
+        let cases = [
+            ("http://r/v2/a/blobs/uploads/u1", "?"),
+            (
+                "http://r/v2/a/blobs/uploads/u1?_state=s%2B1",
+                "?_state=s%2B1&",
+            ),
+            ("http://r/v2/a/blobs/uploads/u1?", "?"),
+            ("http://r/v2/a/blobs/uploads/u1?x=1&", "?x=1&"),
+        ];
+        for (session, query) in cases {
+            assert_eq!(
+                with_digest_query(session, &digest),
+                format!("http://r/v2/a/blobs/uploads/u1{query}digest=sha256%3A{hex}"),
+                "{session}"
+            );
+        }
+        assert_eq!(
+            with_digest_query("http://r/u#frag", &digest),
+            format!("http://r/u?digest=sha256%3A{hex}")
+        );
     }
 
     #[test]

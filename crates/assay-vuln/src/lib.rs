@@ -12,5 +12,15 @@
     )
 )]
 
+pub mod db;
+pub mod feed;
+pub mod fetch;
+pub mod load;
+pub mod matcher;
 pub mod model;
+pub mod out;
+pub mod report;
+pub mod scan;
+pub mod severity;
 pub mod version;
+pub mod vex;

@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     arg_required_else_help = true
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check).\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour."
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check), 4 scan findings at or above --fail-on.\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour."
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
@@ -41,6 +41,11 @@ pub enum Command {
     Export(crate::cmd::export::ExportArgs),
     /// Generate a software bill of materials (SPDX 2.3, CycloneDX 1.6/1.5, table, assay-json).
     Sbom(crate::cmd::sbom::SbomArgs),
+    /// Match packages (of an SBOM file, or of a SOURCE) against the vulnerability database,
+    /// apply VEX, and fail by severity.
+    Scan(crate::cmd::scan::ScanArgs),
+    /// Manage the local vulnerability database: import, update, status, push, pull.
+    Db(crate::cmd::db::DbArgs),
     /// Print a shell completion script.
     Completion(crate::cmd::completion::CompletionArgs),
 }

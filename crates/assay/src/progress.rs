@@ -38,6 +38,16 @@ impl Progress {
     pub fn stage(&self, msg: &str) {
         self.0.set_message(msg.to_owned());
     }
+
+    /// Shows download progress of `what`.
+    pub fn bytes(&self, what: &str, done: u64, total: Option<u64>) {
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        let msg = match total {
+            Some(t) => format!("downloading {what}: {:.1} / {:.1} MiB", mib(done), mib(t)),
+            None => format!("downloading {what}: {:.1} MiB", mib(done)),
+        };
+        self.0.set_message(msg);
+    }
 }
 
 impl Drop for Progress {

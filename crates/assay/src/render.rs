@@ -88,3 +88,109 @@ mod tests {
         assert_eq!(t, "A    LONG HEADER\nxyz  1\n\n");
     }
 }
+
+/// Human age of `secs` seconds: `3d 4h`, `5h 12m`, `42s`.
+pub fn age(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        s if s >= 86_400 => format!("{}d {}h", s / 86_400, (s % 86_400) / 3600),
+        s if s >= 3600 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+        s if s >= 60 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// `db status`: one row per (source, ecosystem).
+pub fn db_status(
+    path: &std::path::Path,
+    sources: &[assay_vuln::db::SourceStatus],
+    now: i64,
+) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for s in sources {
+        let age = age(now - s.imported_at);
+        if s.ecosystems.is_empty() {
+            rows.push([
+                s.name.clone(),
+                s.kind.clone(),
+                "-".into(),
+                "0".into(),
+                age.clone(),
+            ]);
+        }
+        for (eco, n) in &s.ecosystems {
+            rows.push([
+                s.name.clone(),
+                s.kind.clone(),
+                eco.clone(),
+                n.to_string(),
+                age.clone(),
+            ]);
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "DATABASE  {}\n", path.display())?;
+    write!(
+        out,
+        "{}",
+        table(["SOURCE", "KIND", "ECOSYSTEM", "ADVISORIES", "AGE"], &rows)
+    )?;
+    Ok(())
+}
+
+/// Scan findings: one row per finding, suppressed ones marked with their VEX status.
+pub fn findings_table(report: &assay_vuln::report::Report) -> String {
+    let rows: Vec<[String; 7]> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let fixed = match f.fix_state {
+                assay_vuln::report::FixState::Unfixed => "(unfixed)".to_owned(),
+                _ => f.fixed_versions.join(", "),
+            };
+            let state = match &f.vex {
+                Some(v) if v.status.suppresses() => {
+                    let why = v.justification.as_deref().unwrap_or("");
+                    format!(
+                        "suppressed: {}{}{why}",
+                        vex_status(v.status),
+                        if why.is_empty() { "" } else { " / " }
+                    )
+                }
+                Some(v) => vex_status(v.status).to_owned(),
+                None => String::new(),
+            };
+            [
+                f.package.name.clone(),
+                f.package.version.clone(),
+                fixed,
+                f.package.kind.clone(),
+                f.id.clone(),
+                f.severity.level.as_str().to_owned(),
+                state,
+            ]
+        })
+        .collect();
+    table(
+        [
+            "NAME",
+            "INSTALLED",
+            "FIXED IN",
+            "TYPE",
+            "VULNERABILITY",
+            "SEVERITY",
+            "VEX",
+        ],
+        &rows,
+    )
+}
+
+fn vex_status(s: assay_vuln::report::VexStatus) -> &'static str {
+    use assay_vuln::report::VexStatus;
+    match s {
+        VexStatus::NotAffected => "not_affected",
+        VexStatus::Affected => "affected",
+        VexStatus::Fixed => "fixed",
+        VexStatus::UnderInvestigation => "under_investigation",
+    }
+}

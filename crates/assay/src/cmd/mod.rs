@@ -1,9 +1,12 @@
 //! One module per verb, plus the source opening they share.
 
 pub mod completion;
+pub mod db;
+pub mod db_oci;
 pub mod export;
 pub mod inspect;
 pub mod sbom;
+pub mod scan;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -23,6 +26,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Inspect(a) => inspect::run(&a),
         Command::Export(a) => export::run(&a),
         Command::Sbom(a) => sbom::run(&a),
+        Command::Db(a) => db::run(&a),
+        Command::Scan(a) => scan::run(&a),
         Command::Completion(a) => completion::run(&a),
     }
 }

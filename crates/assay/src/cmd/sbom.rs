@@ -146,14 +146,27 @@ pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
     Ok(crate::exit::ok())
 }
 
+/// Catalogs SOURCE into an SBOM (what `assay scan` does for a SOURCE target).
+pub fn generate(source: &SourceArgs, limits: &LimitArgs) -> anyhow::Result<Sbom> {
+    let catalogers = assay_sbom::catalog::all();
+    let keep = |p: &assay_core::TreePath| assay_sbom::catalog::wanted(&catalogers, p);
+    let scanned = super::scan_source(source, limits, &keep)?;
+    Ok(catalog_with(&scanned, &catalogers, None))
+}
+
 fn catalog(args: &SbomArgs, scanned: &super::Scanned, catalogers: &[Box<dyn Cataloger>]) -> Sbom {
-    let supplier = args
-        .source_supplier
-        .as_ref()
-        .map(|name| Party::Organization {
-            name: name.clone(),
-            email: None,
-        });
+    catalog_with(scanned, catalogers, args.source_supplier.as_deref())
+}
+
+fn catalog_with(
+    scanned: &super::Scanned,
+    catalogers: &[Box<dyn Cataloger>],
+    supplier: Option<&str>,
+) -> Sbom {
+    let supplier = supplier.map(|name| Party::Organization {
+        name: name.to_owned(),
+        email: None,
+    });
     let source = SourceInfo {
         name: scanned.spec.to_string(),
         kind: scanned.kind().to_owned(),
@@ -215,7 +228,7 @@ fn document_info(sbom: &Sbom) -> anyhow::Result<DocumentInfo> {
 }
 
 /// Writes `bytes` next to `path` and renames into place: readers never see half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
