@@ -97,13 +97,13 @@ impl<R: Read> VerifyingReader<R> {
     pub fn finish(mut self) -> Result<(), ImageError> {
         let mut sink = [0u8; 64 * 1024];
         while self.failure.is_none() && !self.at_eof {
-            if let Err(source) = self.read(&mut sink) {
-                if self.failure.is_none() {
-                    return Err(ImageError::BlobRead {
-                        digest: self.expected,
-                        source,
-                    });
-                }
+            if let Err(source) = self.read(&mut sink)
+                && self.failure.is_none()
+            {
+                return Err(ImageError::BlobRead {
+                    digest: self.expected,
+                    source,
+                });
             }
         }
         self.failure.map_or(Ok(()), Err)

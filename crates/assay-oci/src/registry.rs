@@ -751,8 +751,8 @@ impl RegistryClient {
     }
 
     /// Uploads the `size` bytes of `reader` as blob `digest` in one request, unless the
-    /// repository already holds it. The registry checks the digest; a reader shorter than
-    /// `size` fails the request, and bytes past `size` are not sent.
+    /// repository already holds it. The registry checks the digest; a reader that ends before
+    /// `size` bytes fails the request, and bytes past `size` are not sent.
     pub fn put_blob(
         &self,
         digest: &Digest,
@@ -830,11 +830,14 @@ impl RegistryClient {
             .is_own_origin(url)
             .then(|| self.cached_authorization(Access::Push))
             .flatten();
-        let mut limited = reader.take(size);
+        let mut exact = ExactReader {
+            inner: reader,
+            remaining: size,
+        };
         let payload = Payload {
             content_type: OCTET_STREAM,
             len: size,
-            body: SendBody::from_reader(&mut limited),
+            body: SendBody::from_reader(&mut exact),
         };
         let call = Call {
             method: Method::PUT,
@@ -1092,6 +1095,31 @@ impl<R: Read> Read for LimitedReader<R> {
     }
 }
 
+/// Yields exactly `remaining` bytes of `inner`. An earlier end is an `UnexpectedEof` error, so
+/// an upload fails at once instead of stalling short of its `Content-Length`.
+struct ExactReader<R> {
+    inner: R,
+    remaining: u64,
+}
+
+impl<R: Read> Read for ExactReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let want = usize::try_from(self.remaining)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        let Some(window) = buf.get_mut(..want).filter(|w| !w.is_empty()) else {
+            return Ok(0);
+        };
+        let n = self.inner.read(window)?;
+        if n == 0 {
+            let short = format!("blob body ended {} bytes early", self.remaining);
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, short));
+        }
+        self.remaining = self.remaining.saturating_sub(n as u64);
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1256,6 +1284,25 @@ mod tests {
         assert_eq!(
             with_digest_query("http://r/u#frag", &digest),
             format!("http://r/u?digest=sha256%3A{hex}")
+        );
+    }
+
+    #[test]
+    fn exact_reader_stops_at_the_size_and_refuses_to_end_early() {
+        let read_all = |data: &'static [u8], size: u64| {
+            let mut out = Vec::new();
+            let mut reader = ExactReader {
+                inner: data,
+                remaining: size,
+            };
+            reader.read_to_end(&mut out).map(|_| out)
+        };
+        assert_eq!(read_all(b"abc", 3).unwrap(), b"abc");
+        assert_eq!(read_all(b"abcdef", 3).unwrap(), b"abc");
+        assert_eq!(read_all(b"", 0).unwrap(), b"");
+        assert_eq!(
+            read_all(b"ab", 3).unwrap_err().kind(),
+            io::ErrorKind::UnexpectedEof
         );
     }
 

@@ -275,15 +275,17 @@ impl Database {
     }
 
     /// HTTP validators stored for `name`, for a conditional download.
-    pub fn validators(
-        &self,
-        name: &str,
-    ) -> Result<Option<(Option<String>, Option<String>)>, DbError> {
+    pub fn validators(&self, name: &str) -> Result<Option<crate::fetch::Validators>, DbError> {
         self.conn
             .query_row(
                 "SELECT etag, last_modified FROM source WHERE name = ?1",
                 params![name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok(crate::fetch::Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
             )
             .optional()
             .map_err(|e| sql(&self.path, e))

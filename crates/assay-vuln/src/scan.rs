@@ -247,12 +247,13 @@ fn found_package(pkg: &Package, q: &Query) -> FoundPackage {
     }
 }
 
-/// Fixed versions above the installed one (all of them when versions do not parse).
+/// Fixed versions above the installed one, lowest (the nearest upgrade) first; all of them,
+/// in feed order, when versions do not parse.
 fn fixes(affected: &Affected, installed: &str) -> (Vec<String>, FixState) {
     let all = affected.fixed_versions();
     if all.is_empty() {
         let open = affected.ranges.iter().any(|r| {
-            r.events.iter().all(|e| matches!(e, Event::Introduced(_))) && !r.events.is_empty()
+            !r.events.is_empty() && r.events.iter().all(|e| matches!(e, Event::Introduced(_)))
         });
         let state = if open {
             FixState::Unfixed
@@ -261,15 +262,23 @@ fn fixes(affected: &Affected, installed: &str) -> (Vec<String>, FixState) {
         };
         return (all, state);
     }
-    let scheme = Scheme::for_ecosystem(&affected.ecosystem);
-    let above: Vec<String> = match scheme.and_then(|s| s.parse(installed).ok().map(|v| (s, v))) {
-        Some((s, v)) => all
-            .iter()
-            .filter(|f| s.parse(f).map_or(true, |f| f > v))
-            .cloned()
-            .collect(),
-        None => all.clone(),
+    let Some(scheme) = Scheme::for_ecosystem(&affected.ecosystem) else {
+        return (all, FixState::Fixed);
     };
+    let (Ok(current), Ok(mut parsed)) = (
+        scheme.parse(installed),
+        all.iter()
+            .map(|f| scheme.parse(f).map(|p| (p, f.clone())))
+            .collect::<Result<Vec<_>, _>>(),
+    ) else {
+        return (all, FixState::Fixed);
+    };
+    parsed.sort();
+    let above: Vec<String> = parsed
+        .iter()
+        .filter(|(p, _)| *p > current)
+        .map(|(_, f)| f.clone())
+        .collect();
     let shown = if above.is_empty() { all } else { above };
     (shown, FixState::Fixed)
 }

@@ -551,13 +551,11 @@ fn tracker_bad_input_is_an_error() {
 
 // ------------------------------------------------------------------------------- Alpine
 
-/// (first id word, package, key) triples of a secdb file, split by key `"0"` or not.
-fn secdb_triples(
-    json: &serde_json::Value,
-) -> (
-    BTreeSet<(String, String, String)>,
-    BTreeSet<(String, String)>,
-) {
+/// (first id word, package, key) triples of a secdb file's fixes.
+type SecdbFixes = BTreeSet<(String, String, String)>;
+
+/// The fixes of a secdb file, and the (first id word, package) pairs under the key `"0"`.
+fn secdb_triples(json: &serde_json::Value) -> (SecdbFixes, BTreeSet<(String, String)>) {
     let (mut fixed, mut never) = (BTreeSet::new(), BTreeSet::new());
     for package in json["packages"].as_array().unwrap() {
         let name = package["pkg"]["name"].as_str().unwrap();

@@ -43,8 +43,27 @@ const FILES: &[(&str, Scheme)] = &[
     ("cran-versions-generated.txt", Scheme::Cran),
 ];
 
+/// ComparableVersion also orders the right side below, and the left side above, the bare
+/// release (`2.9.0.RC1 < 2.9 < 2.9.0-1`); a total order keeps those two and drops this one.
+const MAVEN_CYCLE: &str = "ComparableVersion is not transitive here";
+
 /// Vectors ordered differently on purpose: (file, line, reason).
 const KNOWN: &[(&str, &str, &str)] = &[
+    (
+        "maven-versions-generated.txt",
+        "2.9.0-1 < 2.9.0.RC1",
+        MAVEN_CYCLE,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.0.0-gradle-rework-beta3 < 1.0.0.RC7-3",
+        MAVEN_CYCLE,
+    ),
+    (
+        "maven-versions-generated.txt",
+        "1.1.0-01-glassfish < 1.1.0.Beta1",
+        MAVEN_CYCLE,
+    ),
     (
         "maven-versions.txt",
         "1-1 = 1-ga-1",
@@ -244,5 +263,115 @@ fn sorted_ranks_agree_with_the_vectors() {
                 v.line_no, v.text
             );
         }
+    }
+}
+
+/// A small deterministic generator, so the property test needs no dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % bound as u64) as usize
+    }
+}
+
+/// Shared starts, so that random versions often agree on a prefix.
+const PREFIXES: &[&str] = &["1", "1.0", "1.0.0", "1.1", "2", "0"];
+
+/// Fragments that exercise each scheme's special cases.
+const FRAGMENTS: &[&str] = &[
+    "0",
+    "1",
+    "2",
+    "10",
+    "01",
+    "00",
+    "99999999999999999999",
+    ".",
+    ".",
+    "-",
+    "-",
+    "_",
+    "+",
+    "~",
+    "^",
+    ":",
+    "!",
+    "#",
+    "a",
+    "b",
+    "c",
+    "m",
+    "p",
+    "r",
+    "alpha",
+    "beta",
+    "pre",
+    "rc",
+    "RC",
+    "dev",
+    "post",
+    "sp",
+    "ga",
+    "final",
+    "snapshot",
+    "cvs",
+    "git",
+    "pl",
+    "foo",
+    "-r",
+    "_p",
+    "_rc",
+];
+
+/// On random versions built from [`FRAGMENTS`], every scheme's order is antisymmetric and
+/// transitive (the property `sort` relies on; a violation could make it panic).
+#[test]
+fn random_versions_are_totally_ordered() {
+    let schemes = [
+        Scheme::Pep440,
+        Scheme::Semver,
+        Scheme::Go,
+        Scheme::Maven,
+        Scheme::RubyGems,
+        Scheme::NuGet,
+        Scheme::Packagist,
+        Scheme::Dpkg,
+        Scheme::Apk,
+        Scheme::Rpm,
+        Scheme::Pub,
+        Scheme::Hackage,
+        Scheme::Cran,
+    ];
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    for scheme in schemes {
+        let mut versions = Vec::new();
+        while versions.len() < 100 {
+            let first = PREFIXES[rng.next(PREFIXES.len())];
+            let text: String = std::iter::once(first)
+                .chain((0..rng.next(5)).map(|_| FRAGMENTS[rng.next(FRAGMENTS.len())]))
+                .collect();
+            if let Ok(v) = scheme.parse(&text) {
+                versions.push((v, text));
+            }
+        }
+        for (a, ta) in &versions {
+            for (b, tb) in &versions {
+                let ab = a.cmp(b);
+                assert_eq!(ab, b.cmp(a).reverse(), "{scheme:?}: {ta} vs {tb}");
+                for (c, tc) in &versions {
+                    if ab.is_le() && b <= c {
+                        assert!(
+                            a <= c,
+                            "{scheme:?}: {ta} <= {tb} <= {tc} but not {ta} <= {tc}"
+                        );
+                    }
+                }
+            }
+        }
+        versions.sort_by(|x, y| x.0.cmp(&y.0));
     }
 }

@@ -146,7 +146,8 @@ pub fn findings_table(report: &assay_vuln::report::Report) -> String {
         .map(|f| {
             let fixed = match f.fix_state {
                 assay_vuln::report::FixState::Unfixed => "(unfixed)".to_owned(),
-                _ => f.fixed_versions.join(", "),
+                // The nearest upgrade; `-o json` lists every fixed version.
+                _ => f.fixed_versions.first().cloned().unwrap_or_default(),
             };
             let state = match &f.vex {
                 Some(v) if v.status.suppresses() => {

@@ -187,7 +187,7 @@ fn rpm_header(
     let mut index = Vec::new();
     let mut data: Vec<u8> = Vec::new();
     let mut push = |tag: u32, ty: u32, count: usize, bytes: Vec<u8>, data: &mut Vec<u8>| {
-        while ty == 4 && data.len() % 4 != 0 {
+        while ty == 4 && !data.len().is_multiple_of(4) {
             data.push(0);
         }
         for v in [tag, ty, data.len() as u32, count as u32] {

@@ -262,7 +262,7 @@ fn remove_stale_temps(dir: &Path) {
 
 /// Makes the rename durable. Best effort: some filesystems refuse fsync on directories.
 fn sync_dir(dir: &Path) {
-    if let Ok(d) = File::open(dir) {
+    if let Ok(d) = fs_err::File::open(dir) {
         let _ = d.sync_all();
     }
 }

@@ -21,6 +21,8 @@ use crate::report::{Finding, Level, Report};
 use crate::vex::status_label;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// `tool.driver.informationUri` when the package names no repository.
+const HOME: &str = "https://example.invalid/assay";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -140,7 +142,7 @@ pub fn encode(report: &Report, tool_version: &str) -> Vec<u8> {
     let driver = Driver {
         name: "assay",
         version: tool_version,
-        information_uri: env!("CARGO_PKG_REPOSITORY"),
+        information_uri: information_uri(),
         rules,
     };
     to_json(&Log {
@@ -151,6 +153,16 @@ pub fn encode(report: &Report, tool_version: &str) -> Vec<u8> {
             results,
         }],
     })
+}
+
+/// The package's repository, else [`HOME`].
+fn information_uri() -> &'static str {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if repository.is_empty() {
+        HOME
+    } else {
+        repository
+    }
 }
 
 /// One rule per advisory id, sorted by id, from the first finding of each (findings are

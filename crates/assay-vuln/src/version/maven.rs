@@ -16,6 +16,17 @@
 //! order; a qualifier below a list below a number. A missing item compares as `0` against
 //! a number, as `""` against a qualifier, and against a list as each of its items in turn.
 //!
+//! `ComparableVersion` is not transitive: it orders `2.9.0.RC1 < 2.9 < 2.9.0-1`, yet
+//! `2.9.0-1 < 2.9.0.RC1` because a list sorts below a number. A sort over such an order
+//! can panic, so this module keeps Maven's rules but decides in a fixed order. Since a
+//! nested list is always the last item of its parent, the tree flattens into a sequence
+//! (a list becomes an "open" marker followed by its items). At the first differing item,
+//! the version whose remainder sorts below the common prefix on its own (a pre-release
+//! there) comes first; when both remainders lie on the same side, Maven's item order
+//! decides. This is a lexicographic order, hence total, and it gives Maven's answer
+//! wherever Maven's answers are consistent: it differs only where Maven orders `A < B` while
+//! ordering `B` below and `A` above their common prefix.
+//!
 //! Versions of maven-artifact differ in one parsing detail: from 3.8.7 (MNG-7644) a
 //! qualifier after a `.` opens a nested list like one after a `-`, so `1.0.0.RC1 <
 //! 1.0.0-RC2`. The ordering OSV publishes and evaluates ranges with was generated with 3.8.6,
@@ -24,11 +35,36 @@
 
 use std::cmp::Ordering;
 
-use super::num::{Num, split_digits};
+use super::num::{Num, cmp_padded, split_digits};
 
-/// The root list of items.
+/// The item tree flattened into tokens (see [`Token`]).
 #[derive(Debug, Clone)]
-pub(crate) struct MavenKey(Vec<Item>);
+pub(crate) struct MavenKey(Box<[Token]>);
+
+/// One item of the flattened tree, keyed for a total order: first whether the version from
+/// this item on sorts above (`1`) or below (`-1`) the version cut off before it, then the
+/// item itself. Tokens whose remainder equals the cut-off version (`sign` 0) all compare
+/// equal, like the end of a version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Token {
+    sign: i8,
+    kind: Kind,
+}
+
+/// Qualifiers below nested lists below numbers, as `ComparableVersion` orders item types.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Null,
+    Qualifier(Qualifier),
+    Open,
+    Int(Num),
+}
+
+/// The end of a version.
+const END: Token = Token {
+    sign: 0,
+    kind: Kind::Null,
+};
 
 #[derive(Debug, Clone)]
 enum Item {
@@ -70,9 +106,6 @@ pub(super) fn parse(s: &str) -> MavenKey {
             _ => {
                 let digit = b.is_ascii_digit();
                 if digit != in_digits && i > start {
-                    if digit {
-                        open_unless_empty(&mut lists);
-                    }
                     push(&mut lists, item(in_digits, token, digit));
                     start = i;
                     lists.push(Vec::new());
@@ -82,19 +115,9 @@ pub(super) fn parse(s: &str) -> MavenKey {
         }
     }
     if let Some(token) = lower.get(start..).filter(|t| !t.is_empty()) {
-        if !in_digits {
-            open_unless_empty(&mut lists);
-        }
         push(&mut lists, item(in_digits, token, false));
     }
-    MavenKey(nest(lists))
-}
-
-/// A qualifier after `.` starts a nested list like one after `-` does (`1.0.RC1` = `1.0-RC1`).
-fn open_unless_empty(lists: &mut Vec<Vec<Item>>) {
-    if lists.last().is_some_and(|l| !l.is_empty()) {
-        lists.push(Vec::new());
-    }
+    MavenKey(tokens(nest(lists)))
 }
 
 fn push(lists: &mut [Vec<Item>], item: Item) {
@@ -168,41 +191,59 @@ impl Item {
         }
     }
 
-    /// `ComparableVersion.Item#compareTo`, where `None` is a missing item.
-    fn compare(&self, other: Option<&Item>) -> Ordering {
-        use Item::{Int, List, Qualifier as Q};
-        match (self, other) {
-            (Int(n), None) if n.is_zero() => Ordering::Equal,
-            (Int(_), None) => Ordering::Greater,
-            (Int(a), Some(Int(b))) => a.cmp(b),
-            (Int(_), Some(_)) => Ordering::Greater,
-            (Q(q), None) => q.rank.cmp(&RELEASE_RANK).then(q.unknown.as_ref().cmp("")),
-            (Q(a), Some(Q(b))) => a.cmp(b),
-            (Q(_), Some(_)) => Ordering::Less,
-            (List(l), None) => l
-                .iter()
-                .map(|i| i.compare(None))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal),
-            (List(a), Some(List(b))) => compare_lists(a, b),
-            (List(_), Some(Int(_))) => Ordering::Less,
-            (List(_), Some(Q(_))) => Ordering::Greater,
+    /// How this item alone compares with a missing item (`0`: undecided).
+    fn sign_alone(&self) -> i8 {
+        match self {
+            Item::Int(n) if n.is_zero() => 0,
+            Item::Int(_) => 1,
+            Item::Qualifier(q) => match q.rank.cmp(&RELEASE_RANK) {
+                Ordering::Less => -1,
+                Ordering::Equal => 0,
+                Ordering::Greater => 1,
+            },
+            Item::List(_) => 0,
         }
     }
 }
 
-fn compare_lists(a: &[Item], b: &[Item]) -> Ordering {
-    for i in 0..a.len().max(b.len()) {
-        let result = match (a.get(i), b.get(i)) {
-            (Some(l), r) => l.compare(r),
-            (None, Some(r)) => r.compare(None).reverse(),
-            (None, None) => Ordering::Equal,
-        };
-        if result.is_ne() {
-            return result;
+/// Flattens the chain of lists (a nested list is always its parent's last item) into
+/// tokens, a list becoming [`Kind::Open`] followed by its items, and signs each token with
+/// how the version from it on compares with a missing item.
+fn tokens(root: Vec<Item>) -> Box<[Token]> {
+    let mut flat: Vec<(i8, Kind)> = Vec::new();
+    let mut list = root;
+    loop {
+        let mut next = None;
+        for item in list {
+            let sign = item.sign_alone();
+            match item {
+                Item::Int(n) => flat.push((sign, Kind::Int(n))),
+                Item::Qualifier(q) => flat.push((sign, Kind::Qualifier(q))),
+                Item::List(l) => {
+                    flat.push((sign, Kind::Open));
+                    next = Some(l);
+                }
+            }
+        }
+        match next {
+            Some(l) => list = l,
+            None => break,
         }
     }
-    Ordering::Equal
+    let mut running = 0;
+    let mut out: Vec<Token> = flat
+        .into_iter()
+        .rev()
+        .map(|(own, kind)| {
+            running = if own != 0 { own } else { running };
+            match running {
+                0 => END,
+                sign => Token { sign, kind },
+            }
+        })
+        .collect();
+    out.reverse();
+    out.into_boxed_slice()
 }
 
 impl PartialEq for MavenKey {
@@ -221,7 +262,7 @@ impl PartialOrd for MavenKey {
 
 impl Ord for MavenKey {
     fn cmp(&self, other: &Self) -> Ordering {
-        compare_lists(&self.0, &other.0)
+        cmp_padded(&self.0, &other.0, &END)
     }
 }
 
@@ -261,6 +302,15 @@ mod tests {
         assert_eq!(cmp("1CR2", "1-rc-2"), Equal);
         assert_eq!(cmp("1a1", "1-alpha-1"), Equal);
         assert_eq!(cmp("1.0-x", "1-x"), Equal);
+    }
+
+    #[test]
+    fn order_is_transitive_where_comparable_version_is_not() {
+        assert_eq!(cmp("2.9.0.RC1", "2.9"), Less);
+        assert_eq!(cmp("2.9", "2.9.0-1"), Less);
+        assert_eq!(cmp("2.9.0.RC1", "2.9.0-1"), Less);
+        assert_eq!(cmp("1.0.0.Beta2", "1.0.0"), Less);
+        assert_eq!(cmp("1.0.0.RC1", "1.0.0-RC2"), Greater);
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(crate) struct Modern {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Pre {
     DevOnly,
-    Pre(Phase, Num),
+    Phase(Phase, Num),
     None,
 }
 
@@ -165,7 +165,7 @@ fn modern(s: &str) -> Option<Modern> {
         epoch,
         release,
         pre: match (pre, &post, &dev) {
-            (Some((phase, n)), _, _) => Pre::Pre(phase, n),
+            (Some((phase, n)), _, _) => Pre::Phase(phase, n),
             (None, None, Some(_)) => Pre::DevOnly,
             (None, _, _) => Pre::None,
         },

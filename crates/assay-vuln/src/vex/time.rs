@@ -114,7 +114,7 @@ fn offset_seconds(zone: &str) -> Result<i64, TimestampError> {
 }
 
 fn days_in_month(y: u32, m: u32) -> u32 {
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
     match m {
         2 if leap => 29,
         2 => 28,

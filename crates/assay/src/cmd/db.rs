@@ -226,12 +226,7 @@ fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
     let mut changed = 0usize;
     for (name, url) in &feeds {
         let validators = match &known {
-            Some(db) => db
-                .validators(name)?
-                .map(|(etag, last_modified)| Validators {
-                    etag,
-                    last_modified,
-                }),
+            Some(db) => db.validators(name)?,
             None => None,
         };
         changed += update_one(&mut writer, &dir, name, url, validators)?;

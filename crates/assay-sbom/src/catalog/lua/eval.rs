@@ -372,7 +372,7 @@ impl Parser<'_> {
             return Ok(v);
         }
         Ok(v.truthy()
-            .map_or(Value::Unknown, |t| Value::Bool(t == (nots % 2 == 0))))
+            .map_or(Value::Unknown, |t| Value::Bool(t == nots.is_multiple_of(2))))
     }
 
     fn primary(&mut self) -> Result<Value, String> {
