@@ -12,7 +12,7 @@ fn record(rel: &str) -> Option<Advisory> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpus/osv")
         .join(rel);
-    let Ok(bytes) = std::fs::read(&p) else {
+    let Ok(bytes) = fs_err::read(&p) else {
         assert!(
             std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
             "required fixture missing: {}",

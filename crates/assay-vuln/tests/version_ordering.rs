@@ -43,9 +43,10 @@ const FILES: &[(&str, Scheme)] = &[
     ("cran-versions-generated.txt", Scheme::Cran),
 ];
 
-/// ComparableVersion also orders the right side below, and the left side above, the bare
-/// release (`2.9.0.RC1 < 2.9 < 2.9.0-1`); a total order keeps those two and drops this one.
-const MAVEN_CYCLE: &str = "ComparableVersion is not transitive here";
+/// Maven vectors that contradict two others: ComparableVersion also orders the right side
+/// below, and the left side above, their common prefix (`2.9.0.RC1 < 2.9 < 2.9.0-1`).
+const MAVEN_CYCLE: &str = "ComparableVersion is not transitive here: it orders the right side \
+     below and the left side above their common prefix, and a total order keeps those two";
 
 /// Vectors ordered differently on purpose: (file, line, reason).
 const KNOWN: &[(&str, &str, &str)] = &[
@@ -150,10 +151,8 @@ fn corpus_dir() -> Option<PathBuf> {
     None
 }
 
-#[allow(clippy::disallowed_methods)]
 fn read(dir: &Path, file: &str) -> String {
-    let path = dir.join(file);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    fs_err::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

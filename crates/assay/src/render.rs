@@ -77,18 +77,6 @@ pub fn package_table(sbom: &assay_sbom::Sbom) -> String {
     table(["NAME", "VERSION", "TYPE"], &rows)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn table_aligns_columns() {
-        let t = super::table(
-            ["A", "LONG HEADER"],
-            &[["xyz".into(), "1".into()], ["".into(), "".into()]],
-        );
-        assert_eq!(t, "A    LONG HEADER\nxyz  1\n\n");
-    }
-}
-
 /// Human age of `secs` seconds: `3d 4h`, `5h 12m`, `42s`.
 pub fn age(secs: i64) -> String {
     let s = secs.max(0);
@@ -193,5 +181,17 @@ fn vex_status(s: assay_vuln::report::VexStatus) -> &'static str {
         VexStatus::Affected => "affected",
         VexStatus::Fixed => "fixed",
         VexStatus::UnderInvestigation => "under_investigation",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn table_aligns_columns() {
+        let t = super::table(
+            ["A", "LONG HEADER"],
+            &[["xyz".into(), "1".into()], ["".into(), "".into()]],
+        );
+        assert_eq!(t, "A    LONG HEADER\nxyz  1\n\n");
     }
 }

@@ -544,3 +544,150 @@ mod oval_oracle {
         out
     }
 }
+
+/// The VEX workflow: emit an OpenVEX document from a scan, decide, feed it back.
+#[test]
+fn vex_suppresses_reports_stale_and_round_trips() {
+    let (Some(db), Some(sbom)) = (
+        shared_db(),
+        corpus("sbom/syft-1.18.1/testimg/image.cdx.json"),
+    ) else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let sbom = sbom.display().to_string();
+    // A hand-written decision by alias, plus a statement about something absent.
+    let decided = work.path().join("decided.openvex.json");
+    std::fs::write(
+        &decided,
+        serde_json::to_vec(&serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.com/vex/1",
+            "author": "security team",
+            "timestamp": "2026-11-01T00:00:00Z",
+            "version": 1,
+            "statements": [
+                {"vulnerability": {"name": "CVE-2020-8203"},
+                 "products": [{"@id": "pkg:npm/lodash@4.17.15"}],
+                 "status": "not_affected",
+                 "justification": "vulnerable_code_not_in_execute_path"},
+                {"vulnerability": {"name": "CVE-1999-0001"},
+                 "products": [{"@id": "pkg:npm/left-pad@1.0.0"}],
+                 "status": "not_affected",
+                 "justification": "component_not_present"}
+            ]
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let vex = decided.display().to_string();
+    let (report, o) = scan_json(db, &sbom, &["--vex", &vex]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lodash = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "GHSA-p6mc-m468-83gw")
+        .unwrap();
+    assert_eq!(lodash["vex"]["status"], "not_affected");
+    assert_eq!(
+        lodash["vex"]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    let stale: Vec<&Value> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "stale-vex-statement")
+        .collect();
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert!(
+        stale[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CVE-1999-0001")
+    );
+    let table = assay()
+        .args(["scan", &sbom, "--vex", &vex, "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&table).contains("suppressed: not_affected"),
+        "{}",
+        stdout(&table)
+    );
+
+    // Emit a document for every finding, mark them all not_affected, and scan again:
+    // nothing active is left, so even --fail-on low passes.
+    let emitted = work.path().join("all.openvex.json");
+    let o = assay()
+        .args(["scan", &sbom, "--db"])
+        .arg(db)
+        .arg("-o")
+        .arg(format!("openvex={}", emitted.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&emitted).unwrap()).unwrap();
+    let statements = doc["statements"].as_array_mut().unwrap();
+    assert!(statements.len() > 10);
+    for s in statements.iter_mut() {
+        assert_eq!(s["status"], "under_investigation");
+        s["status"] = "not_affected".into();
+        s["justification"] = "inline_mitigations_already_exist".into();
+    }
+    std::fs::write(&emitted, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let all = emitted.display().to_string();
+    let (report, o) = scan_json(db, &sbom, &["--vex", &all, "--fail-on", "low"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["vex"]["status"] == "not_affected")
+    );
+    assert!(
+        !report["warnings"]
+            .to_string()
+            .contains("stale-vex-statement")
+    );
+}
+
+#[test]
+fn sarif_and_cyclonedx_outputs_in_one_pass() {
+    let (Some(db), Some(sbom)) = (
+        shared_db(),
+        corpus("sbom/syft-1.18.1/testimg/image.cdx.json"),
+    ) else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let sarif = work.path().join("scan.sarif");
+    let cdx = work.path().join("scan.cdx.json");
+    let o = assay()
+        .arg("scan")
+        .arg(&sbom)
+        .arg("--db")
+        .arg(db)
+        .arg("-o")
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("-o")
+        .arg(format!("cyclonedx-json={}", cdx.display()))
+        .arg("-o")
+        .arg("json")
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = report["findings"].as_array().unwrap().len();
+    let sarif: Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), n);
+    let cdx: Value = serde_json::from_slice(&std::fs::read(&cdx).unwrap()).unwrap();
+    assert_eq!(cdx["specVersion"], "1.6");
+    assert_eq!(cdx["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
+    assert_eq!(cdx["vulnerabilities"].as_array().unwrap().len(), n);
+}

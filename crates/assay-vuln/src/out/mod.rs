@@ -72,7 +72,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-/// `name@version: fixed in a, b` / `no fix is available yet` / `no fixed version is known`.
+/// The fix for messages: `fixed in a, b`, `no fix is available yet`, `no fixed version is known`.
 fn fix_text(f: &Finding) -> String {
     use crate::report::FixState;
     match (f.fix_state, f.fixed_versions.is_empty()) {

@@ -13,10 +13,10 @@
 //! 5. what is left over, which only malformed versions have: a version that parsed to the end
 //!    sorts after one with text left over after `-rN`, which sorts after one that could not
 //!    be read past some point. Two versions of the last kind, equal in parts 1-4, compare by
-//!    their full text, as OSV tooling does.
+//!    their full text.
 //!
-//! apk-tools 2.x and 3.x disagree on some malformed versions (`1-r-0` against `1-r0`, `1 >
-//! 1-ruff`); this follows the current releases' answers recorded in the OSV test vectors.
+//! apk-tools releases disagree on some malformed versions (`1-r-0` against `1-r0`, `1` against
+//! `1-ruff`); this follows the answers recorded in OSV's comparison vectors.
 
 use super::num::{Num, split_digits, split_while, trim_end};
 

@@ -25,9 +25,9 @@
 //!
 //! The orderings are checked against the comparison vectors OSV-SCALIBR uses for the same
 //! purpose (see `tests/version_ordering.rs`). Every ordering here is total, so sorting
-//! [`Version`]s never hits an inconsistent comparison; where an ecosystem's own tool is not
-//! total (PHP's `#` component, apk's handling of malformed suffixes) the module documentation
-//! says which way this implementation breaks the tie.
+//! [`Version`]s never meets an inconsistent comparison; where an ecosystem's own comparison
+//! is not transitive (Maven's `ComparableVersion`, PHP's `#` component, apk's malformed
+//! versions) the module documentation says how this implementation decides instead.
 //!
 //! Numeric components of any length are compared without converting them to machine integers,
 //! and every input is bounded to [`MAX_VERSION_LEN`] bytes; parsing never panics.

@@ -215,7 +215,7 @@ pub fn default_feeds() -> Vec<(String, String)> {
 
 fn update(args: &UpdateArgs) -> anyhow::Result<ExitCode> {
     let dir = args.db.dir()?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    fs_err::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let feeds = if args.feeds.is_empty() {
         default_feeds()
     } else {

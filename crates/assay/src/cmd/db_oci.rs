@@ -56,7 +56,7 @@ pub fn push(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::R
 /// Pulls into a temporary file, checks it, then installs it atomically.
 pub fn pull(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::Result<ExitCode> {
     let dir = db.dir()?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    fs_err::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let r = reference(reference_s)?;
     let staging = tempfile::Builder::new()
         .prefix(".pull-")

@@ -178,7 +178,7 @@ fn read_vex(paths: &[PathBuf]) -> anyhow::Result<Vec<assay_vuln::vex::VexDocumen
     paths
         .iter()
         .map(|p| {
-            let bytes = std::fs::read(p).with_context(|| format!("reading VEX {}", p.display()))?;
+            let bytes = fs_err::read(p).with_context(|| format!("reading VEX {}", p.display()))?;
             Ok(assay_vuln::vex::parse(&bytes, &p.display().to_string())?)
         })
         .collect()
@@ -239,7 +239,7 @@ fn target_of(sbom: &Sbom, name: &str, kind: &str) -> Target {
 
 /// Decodes SPDX, CycloneDX or syft JSON, told apart by their top-level keys.
 fn decode_sbom(path: &Path) -> anyhow::Result<Sbom> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = fs_err::read(path).with_context(|| format!("reading {}", path.display()))?;
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .with_context(|| format!("{} is not JSON", path.display()))?;
     let decoded = if value.get("spdxVersion").is_some() {
