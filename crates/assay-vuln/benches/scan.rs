@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 use assay_vuln::db::Database;
 use assay_vuln::report::Target;
 
+// The same allocator as the `assay` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]

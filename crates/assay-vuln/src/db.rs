@@ -11,8 +11,11 @@
 //! - `source(id, name, kind, location, imported_at, etag, last_modified, sha256)`: one row
 //!   per imported feed; re-importing a source replaces its advisories.
 //! - `advisory(id, source, osv_id, header)`: the advisory without its affected list (JSON).
-//! - `affected(advisory, ecosystem, name, versions, ranges, severity)`: indexed by
-//!   `(ecosystem, name)`; `versions` is newline-separated, `ranges` JSON.
+//! - `affected(id, advisory, ecosystem, name, ranges, severity)`: indexed by
+//!   `(ecosystem, name)`; `ranges` is JSON.
+//! - `listed(affected, ecosystem, name, version)`: the OSV `versions` lists, indexed by
+//!   `(ecosystem, name, version)` so membership is one index probe.
+//! - `ecosystem(name, advisories)`: computed at commit, for coverage checks.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -111,13 +114,50 @@ pub struct SourceStatus {
     pub last_modified: Option<String>,
 }
 
-/// One affected entry found for a package lookup, with its advisory's row id.
+/// One affected entry found for a package lookup, with its advisory's row id. The
+/// `versions` list stays in SQLite, which answers whether the queried version is listed.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     /// Row id of the advisory (see [`Database::advisory`]).
     pub advisory: i64,
-    /// The affected entry.
-    pub affected: Affected,
+    /// The entry's own severity label (Debian urgency), if any.
+    pub severity: Option<String>,
+    /// The queried version is in the entry's `versions` list.
+    pub listed: bool,
+    ranges: Ranges,
+}
+
+/// Ranges stay unparsed for listed candidates until a finding needs them.
+#[derive(Debug, Clone)]
+enum Ranges {
+    Raw(String),
+    Parsed(Vec<Range>),
+}
+
+impl Candidate {
+    /// OSV evaluation of the queried version against this entry: listed, or in a range.
+    pub fn evaluate(&self, ecosystem: &str, version: &str) -> crate::matcher::Verdict {
+        self.evaluate_installed(ecosystem, &mut crate::matcher::Installed::new(version))
+    }
+
+    /// [`Candidate::evaluate`] sharing the installed version's parses across candidates.
+    pub fn evaluate_installed(
+        &self,
+        ecosystem: &str,
+        installed: &mut crate::matcher::Installed<'_>,
+    ) -> crate::matcher::Verdict {
+        match &self.ranges {
+            _ if self.listed => crate::matcher::Verdict::Affected,
+            Ranges::Parsed(ranges) => crate::matcher::evaluate_ranges(ecosystem, ranges, installed),
+            Ranges::Raw(_) => crate::matcher::Verdict::Unknown("ranges not parsed".into()),
+        }
+    }
+}
+
+/// A read transaction over a [`Database`] (see [`Database::snapshot`]).
+#[derive(Debug)]
+pub struct Snapshot<'a> {
+    _tx: rusqlite::Transaction<'a>,
 }
 
 /// An open, read-only database.
@@ -134,10 +174,35 @@ impl Database {
         if !path.is_file() {
             return Err(DbError::Missing(dir.to_path_buf()));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&path, flags).map_err(|e| sql(&path, e))?;
+        // `immutable=1`: writers never change the file in place (they rename a new one over
+        // it), so SQLite may skip file locking and change detection on every query.
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let uri = format!("file:{}?immutable=1", uri_path(&path));
+        let conn = Connection::open_with_flags(&uri, flags).map_err(|e| sql(&path, e))?;
         check_schema(&conn, &path)?;
+        // Keep one plan per statement: otherwise SQLite (built with STAT4) re-prepares the
+        // lookup for every new pair of bound values.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )
+        .map_err(|e| sql(&path, e))?;
+        // Map the file instead of copying pages through read(2) on every lookup.
+        conn.execute_batch("PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -65536;")
+            .map_err(|e| sql(&path, e))?;
         Ok(Database { conn, path })
+    }
+
+    /// Holds one read transaction until dropped, so a batch of lookups checks the schema
+    /// once instead of once per statement.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, DbError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| sql(&self.path, e))?;
+        Ok(Snapshot { _tx: tx })
     }
 
     /// The database file.
@@ -145,76 +210,115 @@ impl Database {
         &self.path
     }
 
-    /// Every affected entry stored for `(ecosystem, name)`.
-    pub fn candidates(&self, ecosystem: &str, name: &str) -> Result<Vec<Candidate>, DbError> {
+    /// Every affected entry stored for `(ecosystem, name)`, each saying whether it lists
+    /// `version` explicitly.
+    pub fn candidates(
+        &self,
+        ecosystem: &str,
+        name: &str,
+        version: &str,
+    ) -> Result<Vec<Candidate>, DbError> {
+        let listed = self.listing(ecosystem, name, version)?;
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT advisory, versions, ranges, severity FROM affected \
+                "SELECT advisory, ranges, severity, id FROM affected \
                  WHERE ecosystem = ?1 AND name = ?2",
             )
             .map_err(|e| sql(&self.path, e))?;
-        let rows = stmt
-            .query_map(params![ecosystem, name], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get(3)?,
-                ))
-            })
+        let mut rows = stmt
+            .query(params![ecosystem, name])
             .map_err(|e| sql(&self.path, e))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (advisory, versions, ranges, severity) = row.map_err(|e| sql(&self.path, e))?;
-            let ranges: Vec<Range> = serde_json::from_str(&ranges)
-                .map_err(|e| self.corrupt(&format!("{ecosystem}/{name}"), e))?;
-            let affected = Affected {
-                ecosystem: ecosystem.to_owned(),
-                name: name.to_owned(),
-                versions: split_versions(&versions),
-                ranges,
-                severity,
-            };
-            out.push(Candidate { advisory, affected });
+        while let Some(row) = rows.next().map_err(|e| sql(&self.path, e))? {
+            out.push(self.candidate(row, ecosystem, name, &listed)?);
         }
         Ok(out)
     }
 
-    /// The advisory stored under row `id`, without its affected list.
-    pub fn advisory(&self, id: i64) -> Result<Advisory, DbError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT header FROM advisory WHERE id = ?1")
-            .map_err(|e| sql(&self.path, e))?;
-        let header: String = stmt
-            .query_row(params![id], |r| r.get(0))
-            .map_err(|e| sql(&self.path, e))?;
-        serde_json::from_str(&header).map_err(|e| self.corrupt(&format!("advisory #{id}"), e))
-    }
-
-    /// The name of the source an advisory row came from.
-    pub fn advisory_source(&self, id: i64) -> Result<String, DbError> {
+    /// Row ids of the affected entries whose `versions` list `version`.
+    fn listing(&self, ecosystem: &str, name: &str, version: &str) -> Result<Vec<i64>, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT s.name FROM advisory a JOIN source s ON s.id = a.source WHERE a.id = ?1",
+                "SELECT affected FROM listed WHERE ecosystem = ?1 AND name = ?2 AND version = ?3",
             )
             .map_err(|e| sql(&self.path, e))?;
-        stmt.query_row(params![id], |r| r.get(0))
+        let rows = stmt
+            .query_map(params![ecosystem, name, version], |r| r.get(0))
+            .map_err(|e| sql(&self.path, e))?;
+        rows.collect::<Result<_, _>>()
             .map_err(|e| sql(&self.path, e))
+    }
+
+    fn candidate(
+        &self,
+        row: &rusqlite::Row<'_>,
+        ecosystem: &str,
+        name: &str,
+        listed: &[i64],
+    ) -> Result<Candidate, DbError> {
+        let get = |e| sql(&self.path, e);
+        let listed = listed.contains(&row.get(3).map_err(get)?);
+        let ranges = row
+            .get_ref(1)
+            .map_err(get)?
+            .as_str()
+            .map_err(|e| get(e.into()))?;
+        // Unlisted entries need their ranges now; listed ones only if they become findings.
+        let ranges = if listed {
+            Ranges::Raw(ranges.to_owned())
+        } else {
+            Ranges::Parsed(self.parse_ranges(ranges, ecosystem, name)?)
+        };
+        Ok(Candidate {
+            advisory: row.get(0).map_err(get)?,
+            severity: row.get(2).map_err(get)?,
+            ranges,
+            listed,
+        })
+    }
+
+    /// The advisory stored under row `id` (without its affected list) and the name of the
+    /// source it came from.
+    pub fn advisory(&self, id: i64) -> Result<(Advisory, String), DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT a.header, s.name FROM advisory a JOIN source s ON s.id = a.source \
+                 WHERE a.id = ?1",
+            )
+            .map_err(|e| sql(&self.path, e))?;
+        let (header, source): (String, String) = stmt
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| sql(&self.path, e))?;
+        let adv = serde_json::from_str(&header)
+            .map_err(|e| self.corrupt(&format!("advisory #{id}"), e))?;
+        Ok((adv, source))
     }
 
     /// Every ecosystem with at least one affected entry.
     pub fn ecosystems(&self) -> Result<std::collections::BTreeSet<String>, DbError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT DISTINCT ecosystem FROM affected")
+            .prepare("SELECT name FROM ecosystem")
             .map_err(|e| sql(&self.path, e))?;
         let rows = stmt
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(|e| sql(&self.path, e))?;
         rows.collect::<Result<_, _>>()
+            .map_err(|e| sql(&self.path, e))
+    }
+
+    /// The source imported longest ago, with its import time (for staleness warnings).
+    pub fn oldest_source(&self) -> Result<Option<(String, i64)>, DbError> {
+        self.conn
+            .query_row(
+                "SELECT name, imported_at FROM source ORDER BY imported_at, name LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
             .map_err(|e| sql(&self.path, e))
     }
 
@@ -291,6 +395,30 @@ impl Database {
             .map_err(|e| sql(&self.path, e))
     }
 
+    fn parse_ranges(&self, json: &str, ecosystem: &str, name: &str) -> Result<Vec<Range>, DbError> {
+        serde_json::from_str(json).map_err(|e| self.corrupt(&format!("{ecosystem}/{name}"), e))
+    }
+
+    /// The complete affected entry of a candidate (parsing its ranges if still raw).
+    pub fn affected(
+        &self,
+        c: &Candidate,
+        ecosystem: &str,
+        name: &str,
+    ) -> Result<Affected, DbError> {
+        let ranges = match &c.ranges {
+            Ranges::Parsed(r) => r.clone(),
+            Ranges::Raw(json) => self.parse_ranges(json, ecosystem, name)?,
+        };
+        Ok(Affected {
+            ecosystem: ecosystem.to_owned(),
+            name: name.to_owned(),
+            versions: Vec::new(),
+            ranges,
+            severity: c.severity.clone(),
+        })
+    }
+
     fn corrupt(&self, what: &str, e: serde_json::Error) -> DbError {
         DbError::Corrupt {
             path: self.path.clone(),
@@ -300,11 +428,16 @@ impl Database {
     }
 }
 
-fn split_versions(joined: &str) -> Vec<String> {
-    if joined.is_empty() {
-        return Vec::new();
+/// The path part of an SQLite `file:` URI (RFC 3986 reserved characters escaped).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' | ' ' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
     }
-    joined.split('\n').map(str::to_owned).collect()
+    out
 }
 
 fn check_schema(conn: &Connection, path: &Path) -> Result<(), DbError> {

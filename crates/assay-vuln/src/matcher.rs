@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use crate::model::{Affected, Event, RangeKind};
+use crate::model::{Affected, Event, Range, RangeKind};
 use crate::version::{Scheme, Version, VersionError};
 
 /// The outcome of evaluating one affected entry.
@@ -24,25 +24,75 @@ pub enum Verdict {
     Unknown(String),
 }
 
+/// An installed version, parsed at most once per scheme however many entries it is
+/// evaluated against.
+#[derive(Debug)]
+pub struct Installed<'a> {
+    text: &'a str,
+    parsed: Vec<(Scheme, Result<Version, VersionError>)>,
+}
+
+impl<'a> Installed<'a> {
+    /// The version as the ecosystem spells it.
+    pub fn new(text: &'a str) -> Self {
+        Installed {
+            text,
+            parsed: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, scheme: Scheme) -> Result<&Version, VersionError> {
+        if !self.parsed.iter().any(|(s, _)| *s == scheme) {
+            self.parsed.push((scheme, scheme.parse(self.text)));
+        }
+        match self.parsed.iter().find(|(s, _)| *s == scheme) {
+            Some((_, Ok(v))) => Ok(v),
+            Some((_, Err(e))) => Err(e.clone()),
+            None => Err(VersionError {
+                scheme,
+                version: self.text.to_owned(),
+                reason: "not parsed".into(),
+            }),
+        }
+    }
+}
+
 /// Evaluates `affected` for `version` (as the ecosystem spells it).
 pub fn evaluate(affected: &Affected, version: &str) -> Verdict {
-    if affected.versions.iter().any(|v| v == version) {
+    evaluate_installed(affected, &mut Installed::new(version))
+}
+
+/// [`evaluate`] with the installed version's parses shared across calls.
+pub fn evaluate_installed(affected: &Affected, installed: &mut Installed<'_>) -> Verdict {
+    if affected.versions.iter().any(|v| v == installed.text) {
         return Verdict::Affected;
     }
+    evaluate_ranges(&affected.ecosystem, &affected.ranges, installed)
+}
+
+/// The `ranges` part of [`evaluate`]: whether `installed` falls in any range.
+pub fn evaluate_ranges(
+    ecosystem: &str,
+    ranges: &[Range],
+    installed: &mut Installed<'_>,
+) -> Verdict {
     let mut unknown = None;
-    for range in &affected.ranges {
+    for range in ranges {
         let scheme = match range.kind {
             RangeKind::Git => continue,
             RangeKind::Semver => Scheme::Semver,
-            RangeKind::Ecosystem => match Scheme::for_ecosystem(&affected.ecosystem) {
+            RangeKind::Ecosystem => match Scheme::for_ecosystem(ecosystem) {
                 Some(s) => s,
                 None => {
-                    unknown = Some(format!("no version ordering for {}", affected.ecosystem));
+                    unknown = Some(format!("no version ordering for {ecosystem}"));
                     continue;
                 }
             },
         };
-        match in_range(scheme, version, &range.events) {
+        let verdict = installed
+            .get(scheme)
+            .and_then(|v| in_range(scheme, v, &range.events));
+        match verdict {
             Ok(true) => return Verdict::Affected,
             Ok(false) => {}
             Err(e) => unknown = Some(e.to_string()),
@@ -96,14 +146,13 @@ fn none_side(b: &Bound) -> Ordering {
     }
 }
 
-fn in_range(scheme: Scheme, version: &str, events: &[Event]) -> Result<bool, VersionError> {
-    let v = scheme.parse(version)?;
+fn in_range(scheme: Scheme, v: &Version, events: &[Event]) -> Result<bool, VersionError> {
     let mut bounds = events
         .iter()
         .map(|e| parse_event(scheme, e))
         .collect::<Result<Vec<_>, _>>()?;
     bounds.sort_by(order);
-    Ok(before_limits(&v, &bounds) && included_by_events(&v, &bounds))
+    Ok(before_limits(v, &bounds) && included_by_events(v, &bounds))
 }
 
 fn included_by_events(v: &Version, bounds: &[Bound]) -> bool {

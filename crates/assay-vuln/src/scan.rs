@@ -13,7 +13,7 @@ use assay_sbom::Sbom;
 use assay_sbom::model::{Distro, Package};
 
 use crate::db::{Candidate, Database, DbError};
-use crate::matcher::{Verdict, evaluate};
+use crate::matcher::{Installed, Verdict};
 use crate::model::{Advisory, Affected, Event};
 use crate::report::{Finding, FixState, FoundPackage, Report, ScanWarning, Target};
 use crate::severity;
@@ -118,6 +118,7 @@ fn os_ecosystem(id: &str, release: &str) -> Option<String> {
 
 /// Scans every package of `sbom`.
 pub fn scan(db: &Database, sbom: &Sbom, target: Target) -> Result<Report, DbError> {
+    let _snapshot = db.snapshot()?;
     let mut state = State::new(db)?;
     for pkg in &sbom.packages {
         state.package(pkg, sbom.distro.as_ref())?;
@@ -125,14 +126,31 @@ pub fn scan(db: &Database, sbom: &Sbom, target: Target) -> Result<Report, DbErro
     Ok(state.finish(target, sbom.packages.len()))
 }
 
+/// An advisory's header, its source and its severity, computed once per scan.
+struct Header {
+    adv: Advisory,
+    source: String,
+    severity: crate::report::Severity,
+}
+
 struct State<'a> {
     db: &'a Database,
     covered: BTreeSet<String>,
-    candidates: HashMap<(String, String), Vec<Candidate>>,
-    headers: HashMap<i64, (Advisory, String)>,
+    headers: HashMap<i64, Header>,
     findings: Vec<Finding>,
     warnings: BTreeSet<ScanWarning>,
     uncovered: BTreeMap<String, usize>,
+}
+
+fn judge(pkg: &Package, ecosystem: &str, c: &Candidate, installed: &mut Installed<'_>) -> bool {
+    match c.evaluate_installed(ecosystem, installed) {
+        Verdict::Affected => true,
+        Verdict::NotAffected => false,
+        Verdict::Unknown(reason) => {
+            tracing::debug!("{}@{}: {reason}", pkg.name, pkg.version);
+            false
+        }
+    }
 }
 
 impl<'a> State<'a> {
@@ -140,7 +158,6 @@ impl<'a> State<'a> {
         Ok(State {
             db,
             covered: db.ecosystems()?,
-            candidates: HashMap::new(),
             headers: HashMap::new(),
             findings: Vec::new(),
             warnings: BTreeSet::new(),
@@ -156,50 +173,52 @@ impl<'a> State<'a> {
             *self.uncovered.entry(q.ecosystem).or_default() += 1;
             return Ok(());
         }
-        let key = (q.ecosystem.clone(), q.name.clone());
-        if !self.candidates.contains_key(&key) {
-            let found = self.db.candidates(&q.ecosystem, &q.name)?;
-            self.candidates.insert(key.clone(), found);
-        }
-        let hits: Vec<(i64, Affected)> = self
-            .candidates
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| self.judge(pkg, &q, c))
-            .collect();
-        for (row, affected) in hits {
-            let finding = self.finding(pkg, &q, row, &affected)?;
+        let candidates = self.db.candidates(&q.ecosystem, &q.name, &q.version)?;
+        let mut installed = Installed::new(&q.version);
+        let mut found: Option<FoundPackage> = None;
+        for c in candidates
+            .iter()
+            .filter(|c| judge(pkg, &q.ecosystem, c, &mut installed))
+        {
+            let package = found.get_or_insert_with(|| found_package(pkg, &q)).clone();
+            let affected = self.db.affected(c, &q.ecosystem, &q.name)?;
+            let finding = self.finding(package, &q, c.advisory, &affected)?;
             self.findings.push(finding);
         }
         Ok(())
     }
 
-    fn judge(&self, pkg: &Package, q: &Query, c: &Candidate) -> Option<(i64, Affected)> {
-        match evaluate(&c.affected, &q.version) {
-            Verdict::Affected => Some((c.advisory, c.affected.clone())),
-            Verdict::NotAffected => None,
-            Verdict::Unknown(reason) => {
-                tracing::debug!("{}@{}: {reason}", pkg.name, pkg.version);
-                None
-            }
-        }
-    }
-
     fn finding(
         &mut self,
-        pkg: &Package,
+        package: FoundPackage,
         q: &Query,
         row: i64,
         affected: &Affected,
     ) -> Result<Finding, DbError> {
         if !self.headers.contains_key(&row) {
-            let adv = self.db.advisory(row)?;
-            let source = self.db.advisory_source(row)?;
-            self.headers.insert(row, (adv, source));
+            let (adv, source) = self.db.advisory(row)?;
+            let severity = severity::assess(&adv.severity, None);
+            self.headers.insert(
+                row,
+                Header {
+                    adv,
+                    source,
+                    severity,
+                },
+            );
         }
-        let Some((adv, source)) = self.headers.get(&row) else {
+        let Some(Header {
+            adv,
+            source,
+            severity,
+        }) = self.headers.get(&row)
+        else {
             return Err(DbError::Missing(self.db.path().to_path_buf()));
+        };
+        // A per-package label (Debian urgency) only matters when there is no CVSS vector.
+        let severity = match &affected.severity {
+            Some(label) if severity.score.is_none() => severity::assess(&adv.severity, Some(label)),
+            _ => severity.clone(),
         };
         let (fixed_versions, fix_state) = fixes(affected, &q.version);
         Ok(Finding {
@@ -207,10 +226,10 @@ impl<'a> State<'a> {
             aliases: adv.aliases.clone(),
             summary: adv.summary.clone(),
             url: adv.url.clone(),
-            package: found_package(pkg, q),
+            package,
             fixed_versions,
             fix_state,
-            severity: severity::assess(&adv.severity, affected.severity.as_deref()),
+            severity,
             source: source.clone(),
             vex: None,
         })
@@ -294,15 +313,27 @@ fn merge(mut findings: Vec<Finding>) -> Vec<Finding> {
         ))
     });
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // Ids (and aliases) of the current package's findings, pointing into `out`.
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for f in findings {
-        match out
-            .iter_mut()
-            .rev()
-            .take_while(|o| same_package(o, &f))
-            .find(|o| related(o, &f))
-        {
-            Some(existing) => absorb(existing, f),
-            None => out.push(f),
+        if out.last().is_some_and(|o| !same_package(o, &f)) {
+            seen.clear();
+        }
+        let hit = f.ids().find_map(|id| seen.get(id).copied());
+        let index = match hit.and_then(|i| out.get_mut(i).map(|o| (i, o))) {
+            Some((i, existing)) => {
+                absorb(existing, f);
+                i
+            }
+            None => {
+                out.push(f);
+                out.len() - 1
+            }
+        };
+        if let Some(o) = out.get(index) {
+            for id in o.ids() {
+                seen.insert(id.to_owned(), index);
+            }
         }
     }
     out
@@ -310,10 +341,6 @@ fn merge(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 fn same_package(a: &Finding, b: &Finding) -> bool {
     a.package.purl == b.package.purl && a.package.locations == b.package.locations
-}
-
-fn related(a: &Finding, b: &Finding) -> bool {
-    a.ids().any(|x| b.ids().any(|y| x == y))
 }
 
 fn absorb(into: &mut Finding, other: Finding) {

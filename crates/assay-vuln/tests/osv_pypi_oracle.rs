@@ -83,21 +83,21 @@ fn every_listed_version_is_reported_affected() {
         .flat_map(|a| a.affected.iter().map(|x| x.name.as_str()))
         .collect();
     for name in names {
-        let candidates = db.candidates("PyPI", name).unwrap();
+        let listed: BTreeSet<&str> = advisories
+            .iter()
+            .flat_map(|a| a.affected.iter().filter(|x| x.name == name))
+            .flat_map(|a| a.versions.iter().map(String::as_str))
+            .collect();
         // Every (advisory id, version) pair the database reports for this package.
         let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
-        let listed: BTreeSet<&str> = candidates
-            .iter()
-            .flat_map(|c| c.affected.versions.iter().map(String::as_str))
-            .collect();
-        for c in &candidates {
-            let id = ids_by_row
-                .entry(c.advisory)
-                .or_insert_with(|| db.advisory(c.advisory).unwrap().id)
-                .clone();
-            for v in &listed {
-                if evaluate(&c.affected, v) == Verdict::Affected {
-                    reported.insert((id.clone(), (*v).to_owned()));
+        for v in listed {
+            for c in db.candidates("PyPI", name, v).unwrap() {
+                let id = ids_by_row
+                    .entry(c.advisory)
+                    .or_insert_with(|| db.advisory(c.advisory).unwrap().0.id)
+                    .clone();
+                if c.evaluate("PyPI", v) == Verdict::Affected {
+                    reported.insert((id, v.to_owned()));
                 }
             }
         }

@@ -16,10 +16,15 @@ CREATE TABLE source(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT
 CREATE TABLE advisory(id INTEGER PRIMARY KEY, source INTEGER NOT NULL, osv_id TEXT NOT NULL,
   header TEXT NOT NULL);
 CREATE INDEX advisory_source ON advisory(source);
-CREATE TABLE affected(advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
-  versions TEXT NOT NULL, ranges TEXT NOT NULL, severity TEXT);
+CREATE TABLE affected(id INTEGER PRIMARY KEY, advisory INTEGER NOT NULL,
+  ecosystem TEXT NOT NULL, name TEXT NOT NULL, ranges TEXT NOT NULL, severity TEXT);
 CREATE INDEX affected_package ON affected(ecosystem, name);
 CREATE INDEX affected_advisory ON affected(advisory);
+CREATE TABLE listed(affected INTEGER NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
+  version TEXT NOT NULL);
+CREATE INDEX listed_version ON listed(ecosystem, name, version);
+CREATE INDEX listed_affected ON listed(affected);
+CREATE TABLE ecosystem(name TEXT PRIMARY KEY, advisories INTEGER NOT NULL);
 ";
 
 /// An open write: a private copy of the database that becomes the real one on [`commit`].
@@ -113,6 +118,11 @@ impl Writer {
             conn,
             _lock,
         } = self;
+        conn.execute_batch(
+            "DELETE FROM ecosystem; INSERT INTO ecosystem(name, advisories) \
+             SELECT ecosystem, COUNT(DISTINCT advisory) FROM affected GROUP BY ecosystem;",
+        )
+        .map_err(|e| sql(tmp.path(), e))?;
         conn.close().map_err(|(_, e)| sql(tmp.path(), e))?;
         tmp.as_file().sync_all()?;
         let target = dir.join(DB_FILE);
@@ -157,6 +167,12 @@ fn init_schema(conn: &Connection, path: &Path) -> Result<(), DbError> {
 }
 
 fn delete_source(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM listed WHERE affected IN (SELECT f.id FROM affected f \
+         JOIN advisory a ON a.id = f.advisory JOIN source s ON s.id = a.source \
+         WHERE s.name = ?1)",
+        params![name],
+    )?;
     tx.execute(
         "DELETE FROM affected WHERE advisory IN (SELECT a.id FROM advisory a \
          JOIN source s ON s.id = a.source WHERE s.name = ?1)",
@@ -206,21 +222,25 @@ fn insert_advisory(
     let row = tx.last_insert_rowid();
     let mut stmt = tx
         .prepare_cached(
-            "INSERT INTO affected(advisory, ecosystem, name, versions, ranges, severity) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO affected(advisory, ecosystem, name, ranges, severity) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(|e| sql(path, e))?;
+    let mut listed = tx
+        .prepare_cached(
+            "INSERT INTO listed(affected, ecosystem, name, version) VALUES (?1, ?2, ?3, ?4)",
         )
         .map_err(|e| sql(path, e))?;
     for a in &adv.affected {
         let ranges = serde_json::to_string(&a.ranges).map_err(|e| encode(path, &adv.id, e))?;
-        stmt.execute(params![
-            row,
-            a.ecosystem,
-            a.name,
-            a.versions.join("\n"),
-            ranges,
-            a.severity
-        ])
-        .map_err(|e| sql(path, e))?;
+        stmt.execute(params![row, a.ecosystem, a.name, ranges, a.severity])
+            .map_err(|e| sql(path, e))?;
+        let affected = tx.last_insert_rowid();
+        for v in &a.versions {
+            listed
+                .execute(params![affected, a.ecosystem, a.name, v])
+                .map_err(|e| sql(path, e))?;
+        }
     }
     Ok(adv.affected.len() as u64)
 }

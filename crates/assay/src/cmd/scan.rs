@@ -186,15 +186,14 @@ fn read_vex(paths: &[PathBuf]) -> anyhow::Result<Vec<assay_vuln::vex::VexDocumen
 
 fn db_age_warning(db: &Database, max_age: i64) -> anyhow::Result<Option<ScanWarning>> {
     let now = now_unix();
-    let oldest = db.status()?.into_iter().min_by_key(|s| s.imported_at);
-    Ok(oldest
-        .filter(|s| now - s.imported_at > max_age)
-        .map(|s| ScanWarning {
+    Ok(db
+        .oldest_source()?
+        .filter(|(_, at)| now - at > max_age)
+        .map(|(name, at)| ScanWarning {
             code: "database-stale".into(),
             message: format!(
-                "database source {} was imported {} ago (more than --max-db-age); run `assay db update`",
-                s.name,
-                crate::render::age(now - s.imported_at)
+                "database source {name} was imported {} ago (more than --max-db-age); run `assay db update`",
+                crate::render::age(now - at)
             ),
         }))
 }
