@@ -42,6 +42,7 @@ fn shared_db() -> Option<&'static Path> {
             corpus("osv/Go")?,
             corpus(OVAL)?,
             corpus("osv-os/alpine/secdb/v3.21/main.json")?,
+            corpus("osv-os/malicious/osv")?,
         ];
         let dir = tempfile::tempdir().unwrap();
         let mut args: Vec<String> = vec!["db".into(), "import".into()];
@@ -111,7 +112,16 @@ fn status_lists_every_source_with_counts() {
     assert!(per_eco["Go"] > 4000, "{per_eco:?}");
     assert!(per_eco["Debian:12"] > 1000, "{per_eco:?}");
     assert!(per_eco["Alpine:v3.21"] > 1000, "{per_eco:?}");
-    assert_eq!(per_eco["npm"], 2, "{per_eco:?}");
+    // npm: the two fixture advisories plus one per malicious-package report (withdrawn
+    // reports live in a separate folder and are skipped).
+    let reports = |eco: &str| {
+        let dir = corpus(&format!("osv-os/malicious/osv/malicious/{eco}")).unwrap();
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|d| std::fs::read_dir(d.unwrap().path()).unwrap().count() as u64)
+            .sum::<u64>()
+    };
+    assert_eq!(per_eco["npm"], 2 + reports("npm"), "{per_eco:?}");
     let table = assay()
         .args(["db", "status", "--db"])
         .arg(db)
@@ -690,4 +700,70 @@ fn sarif_and_cyclonedx_outputs_in_one_pass() {
     assert_eq!(cdx["specVersion"], "1.6");
     assert_eq!(cdx["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
     assert_eq!(cdx["vulnerabilities"].as_array().unwrap().len(), n);
+}
+
+/// Malicious-package reports (OSV `MAL-`) match by name, scoped npm names included, and
+/// have no fix.
+#[test]
+fn malicious_packages_are_found_by_purl() {
+    let Some(db) = shared_db() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let sbom = work.path().join("mal.cdx.json");
+    let component = |purl: &str, name: &str| {
+        serde_json::json!({"type": "library", "name": name, "version": "1.0.0",
+                           "purl": purl, "bom-ref": purl})
+    };
+    std::fs::write(
+        &sbom,
+        serde_json::to_vec(&serde_json::json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "components": [
+                component("pkg:npm/000webhost-auth@1.0.0", "000webhost-auth"),
+                component("pkg:npm/%403p-future-solutions/ember-cui@1.0.0", "ember-cui"),
+                component("pkg:npm/left-pad@1.0.0", "left-pad"),
+            ]
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let (report, o) = scan_json(db, &sbom.display().to_string(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got: BTreeSet<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["fix_state"], "unfixed");
+            (
+                f["package"]["matched_name"].as_str().unwrap().to_owned(),
+                f["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, String)> = [
+        ("000webhost-auth", "MAL-2024-11852"),
+        ("@3p-future-solutions/ember-cui", "MAL-2022-51"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn old_database_is_warned_about() {
+    let (Some(db), Some(sbom)) = (
+        shared_db(),
+        corpus("sbom/syft-1.18.1/testimg/image.cdx.json"),
+    ) else {
+        return;
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let target = sbom.display().to_string();
+    let (report, o) = scan_json(db, &target, &["--max-db-age", "0s"]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("database-stale"), "{}", stderr(&o));
+    assert!(report["warnings"].to_string().contains("database-stale"));
+    let (report, _) = scan_json(db, &target, &[]);
+    assert!(!report["warnings"].to_string().contains("database-stale"));
 }
