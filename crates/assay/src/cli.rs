@@ -106,6 +106,56 @@ pub enum Format {
     Json,
 }
 
+/// The output formats of one verb, by the names `-o` accepts.
+pub trait OutputFormat: Sized + Copy + 'static {
+    /// Every accepted name with its format; the first name of each format is the one shown
+    /// in error messages.
+    const NAMES: &'static [(&'static str, Self)];
+}
+
+/// One `-o FORMAT[=FILE]`: without a file the output goes to stdout.
+#[derive(Debug, Clone)]
+pub struct OutputSpec<F> {
+    /// The format.
+    pub format: F,
+    /// Where to write it.
+    pub file: Option<PathBuf>,
+}
+
+impl<F: OutputFormat + PartialEq> std::str::FromStr for OutputSpec<F> {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, file) = s
+            .split_once('=')
+            .map_or((s, None), |(f, p)| (f, Some(PathBuf::from(p))));
+        let Some(format) = F::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f) else {
+            let canonical: Vec<&str> = F::NAMES
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, f))| !F::NAMES.iter().take(*i).any(|(_, g)| g == f))
+                .map(|(_, (n, _))| *n)
+                .collect();
+            return Err(format!(
+                "unknown format {name:?} ({})",
+                canonical.join(", ")
+            ));
+        };
+        if file.as_ref().is_some_and(|f| f.as_os_str().is_empty()) {
+            return Err(format!("{s:?}: empty file name after '='"));
+        }
+        Ok(Self { format, file })
+    }
+}
+
+/// Refuses more than one `-o` writing to stdout.
+pub fn one_stdout<F>(outputs: &[OutputSpec<F>]) -> anyhow::Result<()> {
+    if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
+        anyhow::bail!("only one -o may go to stdout; give the others a file with FORMAT=FILE");
+    }
+    Ok(())
+}
+
 /// Parses sizes like `512`, `10MB`, `1GiB`, `2G` (K/M/G/T are powers of 1024 either way).
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();

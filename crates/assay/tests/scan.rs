@@ -9,20 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::{assay, stderr, stdout};
+use common::{assay, corpus, stderr, stdout};
 use serde_json::Value;
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        common::skip(&format!("corpus {rel} is absent"));
-        None
-    }
-}
 
 fn fixtures(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -8,20 +8,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use common::{assay, stderr, stdout};
+use common::{assay, corpus, stderr, stdout};
 use serde_json::Value;
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        common::skip(&format!("corpus {rel} is absent"));
-        None
-    }
-}
 
 /// The feed server; killed on drop. Its request log is read back with [`Server::log`].
 struct Server {

@@ -1,9 +1,8 @@
 //! `assay sbom SOURCE [-o FORMAT[=FILE]]...`: one catalog pass, any number of outputs.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
@@ -15,7 +14,7 @@ use assay_sbom::format::cyclonedx::CdxVersion;
 use assay_sbom::model::{Party, SourceInfo};
 use clap::{Args, ValueEnum};
 
-use crate::cli::{LimitArgs, SourceArgs};
+use crate::cli::{LimitArgs, OutputSpec, SourceArgs};
 
 /// Arguments of `assay sbom`.
 #[derive(Debug, Args)]
@@ -30,7 +29,7 @@ pub struct SbomArgs {
         value_name = "FORMAT[=FILE]",
         default_value = "table"
     )]
-    outputs: Vec<OutputSpec>,
+    outputs: Vec<OutputSpec<Format>>,
     /// CycloneDX version for cyclonedx-json.
     #[arg(long, value_enum, default_value_t = CdxArg::V1_6)]
     cyclonedx_version: CdxArg,
@@ -67,43 +66,21 @@ enum Format {
     AssayJson,
 }
 
-/// One `-o FORMAT[=FILE]`.
-#[derive(Debug, Clone)]
-struct OutputSpec {
-    format: Format,
-    file: Option<PathBuf>,
-}
-
-impl FromStr for OutputSpec {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (name, file) = s
-            .split_once('=')
-            .map_or((s, None), |(f, p)| (f, Some(PathBuf::from(p))));
-        let format = match name {
-            "table" => Format::Table,
-            "spdx-json" | "spdx" => Format::SpdxJson,
-            "cyclonedx-json" | "cyclonedx" => Format::CyclonedxJson,
-            "assay-json" | "json" => Format::AssayJson,
-            other => {
-                return Err(format!(
-                    "unknown format {other:?} (table, spdx-json, cyclonedx-json, assay-json)"
-                ));
-            }
-        };
-        if file.as_ref().is_some_and(|f| f.as_os_str().is_empty()) {
-            return Err(format!("{s:?}: empty file name after '='"));
-        }
-        Ok(Self { format, file })
-    }
+impl crate::cli::OutputFormat for Format {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("table", Format::Table),
+        ("spdx-json", Format::SpdxJson),
+        ("spdx", Format::SpdxJson),
+        ("cyclonedx-json", Format::CyclonedxJson),
+        ("cyclonedx", Format::CyclonedxJson),
+        ("assay-json", Format::AssayJson),
+        ("json", Format::AssayJson),
+    ];
 }
 
 /// Catalogs SOURCE and writes every requested output.
 pub fn run(args: &SbomArgs) -> anyhow::Result<ExitCode> {
-    if args.outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
-        bail!("only one -o may go to stdout; give the others a file with FORMAT=FILE");
-    }
+    crate::cli::one_stdout(&args.outputs)?;
     let progress = crate::progress::Progress::start(&format!("reading {}", args.source.source));
     let catalogers = assay_sbom::catalog::all();
     // With --files every byte is hashed; otherwise only evidence files need their content.

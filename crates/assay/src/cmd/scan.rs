@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use anyhow::{Context, bail};
 use assay_sbom::Sbom;
@@ -13,7 +12,7 @@ use assay_vuln::report::{Level, Report, ScanWarning, Target};
 use clap::{Args, ValueEnum};
 
 use super::db::{DbDirArgs, now_unix};
-use crate::cli::{LimitArgs, SourceArgs};
+use crate::cli::{LimitArgs, OutputSpec, SourceArgs};
 
 /// Arguments of `assay scan`.
 #[derive(Debug, Args)]
@@ -39,7 +38,7 @@ pub struct ScanArgs {
         value_name = "FORMAT[=FILE]",
         default_value = "table"
     )]
-    outputs: Vec<OutputSpec>,
+    outputs: Vec<OutputSpec<Format>>,
     /// Warn when the oldest database source is older than this (e.g. 24h, 7d).
     #[arg(long, default_value = "24h", value_parser = parse_age, value_name = "AGE")]
     max_db_age: i64,
@@ -80,36 +79,15 @@ enum Format {
     OpenVex,
 }
 
-#[derive(Debug, Clone)]
-struct OutputSpec {
-    format: Format,
-    file: Option<PathBuf>,
-}
-
-impl FromStr for OutputSpec {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (name, file) = s
-            .split_once('=')
-            .map_or((s, None), |(f, p)| (f, Some(PathBuf::from(p))));
-        let format = match name {
-            "table" => Format::Table,
-            "json" => Format::Json,
-            "sarif" => Format::Sarif,
-            "cyclonedx-json" | "cyclonedx" => Format::CyclonedxJson,
-            "openvex" => Format::OpenVex,
-            other => {
-                return Err(format!(
-                    "unknown format {other:?} (table, json, sarif, cyclonedx-json, openvex)"
-                ));
-            }
-        };
-        if file.as_ref().is_some_and(|f| f.as_os_str().is_empty()) {
-            return Err(format!("{s:?}: empty file name after '='"));
-        }
-        Ok(Self { format, file })
-    }
+impl crate::cli::OutputFormat for Format {
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("sarif", Format::Sarif),
+        ("cyclonedx-json", Format::CyclonedxJson),
+        ("cyclonedx", Format::CyclonedxJson),
+        ("openvex", Format::OpenVex),
+    ];
 }
 
 /// Parses `90s`, `30m`, `24h`, `7d` into seconds.
@@ -136,9 +114,7 @@ pub const FAIL_ON: u8 = 4;
 
 /// Runs the scan.
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
-    if args.outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
-        bail!("only one -o may go to stdout; give the others a file with FORMAT=FILE");
-    }
+    crate::cli::one_stdout(&args.outputs)?;
     // Fail early on a missing database or bad VEX, before any image is read.
     let db = Database::open(&args.db.dir()?)?;
     let vex = read_vex(&args.vex)?;

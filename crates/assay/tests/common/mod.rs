@@ -20,6 +20,19 @@ pub fn skip(what: &str) {
     eprintln!("skipping: {what} (set by .ci/run)");
 }
 
+/// A path in the shared corpus (`../shared/corpus/REL`), or `None` after [`skip`].
+pub fn corpus(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpus")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        skip(&format!("corpus {rel} is absent"));
+        None
+    }
+}
+
 /// The test image built by `../shared/tools/make-test-image.sh` (`$ASSAY_TEST_IMAGE_DIR`).
 pub fn test_image_dir() -> Option<PathBuf> {
     match std::env::var_os("ASSAY_TEST_IMAGE_DIR").map(PathBuf::from) {
