@@ -11,10 +11,11 @@
 //! - `source(id, name, kind, location, imported_at, etag, last_modified, sha256)`: one row
 //!   per imported feed; re-importing a source replaces its advisories.
 //! - `advisory(id, source, osv_id, header)`: the advisory without its affected list (JSON).
-//! - `affected(id, advisory, ecosystem, name, ranges, severity)`: indexed by
-//!   `(ecosystem, name)`; `ranges` is JSON.
-//! - `listed(affected, ecosystem, name, version)`: the OSV `versions` lists, indexed by
-//!   `(ecosystem, name, version)` so membership is one index probe.
+//! - `affected(ecosystem, name, advisory, seq, source, ranges, severity, header)`: clustered
+//!   by `(ecosystem, name)` (`WITHOUT ROWID`), so a package's entries are read with one seek;
+//!   `ranges` in the compact form of [`ranges`], the advisory header repeated per entry.
+//! - `listed(ecosystem, name, version, advisory, seq, source)`: the OSV `versions` lists,
+//!   clustered by `(ecosystem, name, version)`: membership is one seek.
 //! - `ecosystem(name, advisories)`: computed at commit, for coverage checks.
 
 use std::collections::BTreeMap;
@@ -127,6 +128,20 @@ pub struct Candidate {
     ranges: Ranges,
 }
 
+/// An affected entry the queried version falls in (see [`Database::matching`]).
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// Row id of the advisory.
+    pub advisory: i64,
+    /// The affected entry (without its `versions` list).
+    pub affected: Affected,
+    /// The advisory header JSON (see [`Database::parse_header`]), unless the caller said it
+    /// already has it.
+    pub header: Option<String>,
+    /// Row id of the advisory's source (see [`Database::source_name`]).
+    pub source: i64,
+}
+
 /// Ranges stay unparsed for listed candidates until a finding needs them.
 #[derive(Debug, Clone)]
 enum Ranges {
@@ -157,7 +172,7 @@ impl Candidate {
 /// A read transaction over a [`Database`] (see [`Database::snapshot`]).
 #[derive(Debug)]
 pub struct Snapshot<'a> {
-    _tx: rusqlite::Transaction<'a>,
+    _tx: Option<rusqlite::Transaction<'a>>,
 }
 
 /// An open, read-only database.
@@ -197,12 +212,16 @@ impl Database {
 
     /// Holds one read transaction until dropped, so a batch of lookups checks the schema
     /// once instead of once per statement.
+    /// Inside an outer snapshot, the outer one is reused.
     pub fn snapshot(&self) -> Result<Snapshot<'_>, DbError> {
+        if !self.conn.is_autocommit() {
+            return Ok(Snapshot { _tx: None });
+        }
         let tx = self
             .conn
             .unchecked_transaction()
             .map_err(|e| sql(&self.path, e))?;
-        Ok(Snapshot { _tx: tx })
+        Ok(Snapshot { _tx: Some(tx) })
     }
 
     /// The database file.
@@ -222,7 +241,7 @@ impl Database {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT advisory, ranges, severity, id FROM affected \
+                "SELECT advisory, ranges, severity, seq FROM affected \
                  WHERE ecosystem = ?1 AND name = ?2",
             )
             .map_err(|e| sql(&self.path, e))?;
@@ -236,16 +255,24 @@ impl Database {
         Ok(out)
     }
 
-    /// Row ids of the affected entries whose `versions` list `version`.
-    fn listing(&self, ecosystem: &str, name: &str, version: &str) -> Result<Vec<i64>, DbError> {
+    /// `(advisory, seq)` of the affected entries whose `versions` list `version`.
+    fn listing(
+        &self,
+        ecosystem: &str,
+        name: &str,
+        version: &str,
+    ) -> Result<Vec<(i64, i64)>, DbError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT affected FROM listed WHERE ecosystem = ?1 AND name = ?2 AND version = ?3",
+                "SELECT advisory, seq FROM listed \
+                 WHERE ecosystem = ?1 AND name = ?2 AND version = ?3",
             )
             .map_err(|e| sql(&self.path, e))?;
         let rows = stmt
-            .query_map(params![ecosystem, name, version], |r| r.get(0))
+            .query_map(params![ecosystem, name, version], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(|e| sql(&self.path, e))?;
         rows.collect::<Result<_, _>>()
             .map_err(|e| sql(&self.path, e))
@@ -256,10 +283,11 @@ impl Database {
         row: &rusqlite::Row<'_>,
         ecosystem: &str,
         name: &str,
-        listed: &[i64],
+        listed: &[(i64, i64)],
     ) -> Result<Candidate, DbError> {
         let get = |e| sql(&self.path, e);
-        let listed = listed.contains(&row.get(3).map_err(get)?);
+        let key: (i64, i64) = (row.get(0).map_err(get)?, row.get(3).map_err(get)?);
+        let listed = listed.contains(&key);
         let ranges = row
             .get_ref(1)
             .map_err(get)?
@@ -277,6 +305,99 @@ impl Database {
             ranges,
             listed,
         })
+    }
+
+    /// The affected entries for `(ecosystem, name)` that `installed` falls in (listed, or in
+    /// a range), each with its advisory's header as stored unless `have_header(advisory)`.
+    /// Two index seeks per package.
+    pub fn matching(
+        &self,
+        ecosystem: &str,
+        name: &str,
+        installed: &mut crate::matcher::Installed<'_>,
+        have_header: &dyn Fn(i64) -> bool,
+    ) -> Result<Vec<Match>, DbError> {
+        let listed = self.listing(ecosystem, name, installed.text())?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT advisory, ranges, severity, seq, header, source FROM affected \
+                 WHERE ecosystem = ?1 AND name = ?2",
+            )
+            .map_err(|e| sql(&self.path, e))?;
+        let mut rows = stmt
+            .query(params![ecosystem, name])
+            .map_err(|e| sql(&self.path, e))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| sql(&self.path, e))? {
+            if let Some(m) =
+                self.match_row(row, ecosystem, name, &listed, installed, have_header)?
+            {
+                out.push(m);
+            }
+        }
+        Ok(out)
+    }
+
+    fn match_row(
+        &self,
+        row: &rusqlite::Row<'_>,
+        ecosystem: &str,
+        name: &str,
+        listed: &[(i64, i64)],
+        installed: &mut crate::matcher::Installed<'_>,
+        have_header: &dyn Fn(i64) -> bool,
+    ) -> Result<Option<Match>, DbError> {
+        use crate::matcher::Verdict;
+        let get = |e| sql(&self.path, e);
+        let text = |i: usize| -> Result<&str, DbError> {
+            row.get_ref(i)
+                .map_err(get)?
+                .as_str()
+                .map_err(|e| get(e.into()))
+        };
+        let stored = text(1)?;
+        let key: (i64, i64) = (row.get(0).map_err(get)?, row.get(3).map_err(get)?);
+        if !listed.contains(&key) {
+            match crate::matcher::evaluate_stored(ecosystem, stored, installed) {
+                Verdict::Affected => {}
+                Verdict::NotAffected => return Ok(None),
+                Verdict::Unknown(reason) => {
+                    tracing::debug!("{ecosystem}/{name}@{}: {reason}", installed.text());
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(Some(Match {
+            advisory: row.get(0).map_err(get)?,
+            affected: Affected {
+                ecosystem: ecosystem.to_owned(),
+                name: name.to_owned(),
+                versions: Vec::new(),
+                ranges: self.parse_ranges(stored, ecosystem, name)?,
+                severity: row.get(2).map_err(get)?,
+            },
+            header: if have_header(key.0) {
+                None
+            } else {
+                Some(text(4)?.to_owned())
+            },
+            source: row.get(5).map_err(get)?,
+        }))
+    }
+
+    /// Parses an advisory header as [`Match::header`] holds it.
+    pub fn parse_header(&self, id: i64, header: &str) -> Result<Advisory, DbError> {
+        serde_json::from_str(header).map_err(|e| self.corrupt(&format!("advisory #{id}"), e))
+    }
+
+    /// The name of source row `id`.
+    pub fn source_name(&self, id: i64) -> Result<String, DbError> {
+        self.conn
+            .query_row("SELECT name FROM source WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })
+            .map_err(|e| sql(&self.path, e))
     }
 
     /// The advisory stored under row `id` (without its affected list) and the name of the
@@ -329,8 +450,7 @@ impl Database {
             .conn
             .prepare(
                 "SELECT s.name, f.ecosystem, COUNT(DISTINCT f.advisory) FROM affected f \
-                 JOIN advisory a ON a.id = f.advisory JOIN source s ON s.id = a.source \
-                 GROUP BY s.name, f.ecosystem",
+                 JOIN source s ON s.id = f.source GROUP BY s.name, f.ecosystem",
             )
             .map_err(|e| sql(&self.path, e))?;
         let rows = stmt
@@ -395,8 +515,17 @@ impl Database {
             .map_err(|e| sql(&self.path, e))
     }
 
-    fn parse_ranges(&self, json: &str, ecosystem: &str, name: &str) -> Result<Vec<Range>, DbError> {
-        serde_json::from_str(json).map_err(|e| self.corrupt(&format!("{ecosystem}/{name}"), e))
+    fn parse_ranges(
+        &self,
+        stored: &str,
+        ecosystem: &str,
+        name: &str,
+    ) -> Result<Vec<Range>, DbError> {
+        ranges::decode(stored).ok_or_else(|| DbError::Corrupt {
+            path: self.path.clone(),
+            what: format!("ranges of {ecosystem}/{name}"),
+            reason: "not a stored range list".into(),
+        })
     }
 
     /// The complete affected entry of a candidate (parsing its ranges if still raw).
@@ -464,4 +593,5 @@ fn sql(path: &Path, source: rusqlite::Error) -> DbError {
     }
 }
 
+pub mod ranges;
 pub mod write;

@@ -7,8 +7,7 @@
 //! `last_affected < v` turn it off; `limit` events cap the range from above. `GIT` ranges name
 //! commits and cannot be evaluated against a version, so they never match by themselves.
 
-use std::cmp::Ordering;
-
+use crate::db::ranges::EventKind;
 use crate::model::{Affected, Event, Range, RangeKind};
 use crate::version::{Scheme, Version, VersionError};
 
@@ -33,6 +32,11 @@ pub struct Installed<'a> {
 }
 
 impl<'a> Installed<'a> {
+    /// The version text.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     /// The version as the ecosystem spells it.
     pub fn new(text: &'a str) -> Self {
         Installed {
@@ -41,7 +45,8 @@ impl<'a> Installed<'a> {
         }
     }
 
-    fn get(&mut self, scheme: Scheme) -> Result<&Version, VersionError> {
+    /// The version parsed under `scheme` (parsed on first use).
+    pub fn get(&mut self, scheme: Scheme) -> Result<&Version, VersionError> {
         if !self.parsed.iter().any(|(s, _)| *s == scheme) {
             self.parsed.push((scheme, scheme.parse(self.text)));
         }
@@ -76,9 +81,49 @@ pub fn evaluate_ranges(
     ranges: &[Range],
     installed: &mut Installed<'_>,
 ) -> Verdict {
+    let borrowed = ranges
+        .iter()
+        .map(|r| Some((r.kind, r.events.iter().map(|e| Some(event_ref(e))))));
+    evaluate_borrowed(ecosystem, borrowed, installed)
+}
+
+/// [`evaluate_ranges`] straight from the database's stored form (see
+/// [`crate::db::ranges`]), without building owned ranges.
+pub fn evaluate_stored(ecosystem: &str, stored: &str, installed: &mut Installed<'_>) -> Verdict {
+    if stored.starts_with('[') {
+        return match crate::db::ranges::decode(stored) {
+            Some(r) => evaluate_ranges(ecosystem, &r, installed),
+            None => Verdict::Unknown("unreadable stored ranges".into()),
+        };
+    }
+    evaluate_borrowed(ecosystem, crate::db::ranges::lines(stored), installed)
+}
+
+fn event_ref(e: &Event) -> (EventKind, &str) {
+    match e {
+        Event::Introduced(v) => (EventKind::Introduced, v),
+        Event::Fixed(v) => (EventKind::Fixed, v),
+        Event::LastAffected(v) => (EventKind::LastAffected, v),
+        Event::Limit(v) => (EventKind::Limit, v),
+    }
+}
+
+/// Ranges as `(kind, events)`, `None` marking unreadable stored text.
+fn evaluate_borrowed<'e, E>(
+    ecosystem: &str,
+    ranges: impl Iterator<Item = Option<(RangeKind, E)>>,
+    installed: &mut Installed<'_>,
+) -> Verdict
+where
+    E: Iterator<Item = Option<(EventKind, &'e str)>>,
+{
     let mut unknown = None;
     for range in ranges {
-        let scheme = match range.kind {
+        let Some((kind, events)) = range else {
+            unknown = Some("unreadable stored ranges".to_owned());
+            continue;
+        };
+        let scheme = match kind {
             RangeKind::Git => continue,
             RangeKind::Semver => Scheme::Semver,
             RangeKind::Ecosystem => match Scheme::for_ecosystem(ecosystem) {
@@ -91,7 +136,7 @@ pub fn evaluate_ranges(
         };
         let verdict = installed
             .get(scheme)
-            .and_then(|v| in_range(scheme, v, &range.events));
+            .and_then(|v| in_range(scheme, v, events));
         match verdict {
             Ok(true) => return Verdict::Affected,
             Ok(false) => {}
@@ -101,86 +146,55 @@ pub fn evaluate_ranges(
     unknown.map_or(Verdict::NotAffected, Verdict::Unknown)
 }
 
-/// One parsed event; `None` bounds stand for `introduced: "0"` and `limit: "*"`.
-enum Bound {
-    Introduced(Option<Version>),
-    Fixed(Version),
-    LastAffected(Version),
-    Limit(Option<Version>),
-}
-
-impl Bound {
-    fn key(&self) -> Option<&Version> {
-        match self {
-            Bound::Introduced(v) | Bound::Limit(v) => v.as_ref(),
-            Bound::Fixed(v) | Bound::LastAffected(v) => Some(v),
+/// One range's verdict. The OSV evaluation walks the events sorted by version (stable, so
+/// equal versions keep feed order) and each event that applies sets the state: `introduced
+/// <= v` on, `fixed <= v` off, `last_affected < v` off. The state after the walk is therefore
+/// that of the last applicable event in that order, which one pass finds without sorting.
+/// `introduced: "0"` sorts before every version. Limits: `v` must be below at least one
+/// `limit` (`"*"` is no limit), when there are any.
+fn in_range<'e>(
+    scheme: Scheme,
+    v: &Version,
+    events: impl Iterator<Item = Option<(EventKind, &'e str)>>,
+) -> Result<bool, VersionError> {
+    // (sort key of the last applicable event, whether it turns the state on)
+    let mut last: Option<(Option<Version>, bool)> = None;
+    let mut limited = false;
+    let mut below_a_limit = false;
+    for event in events {
+        let Some((kind, text)) = event else {
+            return Err(VersionError {
+                scheme,
+                version: String::new(),
+                reason: "unreadable stored range event".into(),
+            });
+        };
+        let key = match (kind, text) {
+            (EventKind::Introduced, "0") => None,
+            (EventKind::Limit, "*") => {
+                limited = true;
+                below_a_limit = true;
+                continue;
+            }
+            _ => Some(scheme.parse(text)?),
+        };
+        let applies = match (kind, &key) {
+            (EventKind::Limit, Some(l)) => {
+                limited = true;
+                below_a_limit |= v < l;
+                continue;
+            }
+            (EventKind::Introduced, None) => true,
+            (EventKind::Introduced | EventKind::Fixed, Some(k)) => v >= k,
+            (EventKind::LastAffected, Some(k)) => v > k,
+            _ => false,
+        };
+        if applies && last.as_ref().is_none_or(|(k, _)| key >= *k) {
+            last = Some((key, kind == EventKind::Introduced));
         }
     }
-}
-
-fn parse_event(scheme: Scheme, e: &Event) -> Result<Bound, VersionError> {
-    Ok(match e {
-        Event::Introduced(v) if v == "0" => Bound::Introduced(None),
-        Event::Introduced(v) => Bound::Introduced(Some(scheme.parse(v)?)),
-        Event::Fixed(v) => Bound::Fixed(scheme.parse(v)?),
-        Event::LastAffected(v) => Bound::LastAffected(scheme.parse(v)?),
-        Event::Limit(v) if v == "*" => Bound::Limit(None),
-        Event::Limit(v) => Bound::Limit(Some(scheme.parse(v)?)),
-    })
-}
-
-/// `introduced: "0"` sorts first, `limit: "*"` last.
-fn order(a: &Bound, b: &Bound) -> Ordering {
-    match (a.key(), b.key()) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (None, None) => Ordering::Equal,
-        (None, _) => none_side(a),
-        (_, None) => none_side(b).reverse(),
-    }
-}
-
-fn none_side(b: &Bound) -> Ordering {
-    match b {
-        Bound::Limit(_) => Ordering::Greater,
-        _ => Ordering::Less,
-    }
-}
-
-fn in_range(scheme: Scheme, v: &Version, events: &[Event]) -> Result<bool, VersionError> {
-    let mut bounds = events
-        .iter()
-        .map(|e| parse_event(scheme, e))
-        .collect::<Result<Vec<_>, _>>()?;
-    bounds.sort_by(order);
-    Ok(before_limits(v, &bounds) && included_by_events(v, &bounds))
-}
-
-fn included_by_events(v: &Version, bounds: &[Bound]) -> bool {
-    let mut affected = false;
-    for b in bounds {
-        match b {
-            Bound::Introduced(None) => affected = true,
-            Bound::Introduced(Some(i)) if v >= i => affected = true,
-            Bound::Fixed(f) if v >= f => affected = false,
-            Bound::LastAffected(l) if v > l => affected = false,
-            _ => {}
-        }
-    }
-    affected
-}
-
-fn before_limits(v: &Version, bounds: &[Bound]) -> bool {
-    let mut limits = bounds.iter().filter_map(|b| match b {
-        Bound::Limit(l) => Some(l),
-        _ => None,
-    });
-    let mut any = false;
-    let mut below = false;
-    for l in limits.by_ref() {
-        any = true;
-        below |= l.as_ref().is_none_or(|l| v < l);
-    }
-    !any || below
+    let on = last.is_some_and(|(_, on)| on);
+    Ok(on && (!limited || below_a_limit))
 }
 
 #[cfg(test)]
@@ -255,6 +269,29 @@ mod tests {
         );
         assert_eq!(evaluate(&a, "1.5.0"), Verdict::Affected);
         assert_eq!(evaluate(&a, "0.5.0"), Verdict::NotAffected);
+    }
+
+    /// Equal versions keep feed order, as the OSV walk over a stable sort does.
+    #[test]
+    fn ties_follow_feed_order() {
+        let la = || Event::LastAffected("1.0.0".into());
+        let a = entry("npm", RangeKind::Semver, vec![intro("1.0.0"), la()]);
+        assert_eq!(evaluate(&a, "1.0.0"), Verdict::Affected);
+        assert_eq!(evaluate(&a, "1.0.1"), Verdict::NotAffected);
+        let b = entry("npm", RangeKind::Semver, vec![la(), intro("1.0.0")]);
+        assert_eq!(evaluate(&b, "1.0.1"), Verdict::Affected);
+        let c = entry(
+            "npm",
+            RangeKind::Semver,
+            vec![fixed("1.0.0"), intro("1.0.0")],
+        );
+        assert_eq!(evaluate(&c, "1.0.0"), Verdict::Affected);
+        let d = entry(
+            "npm",
+            RangeKind::Semver,
+            vec![intro("1.0.0"), fixed("1.0.0")],
+        );
+        assert_eq!(evaluate(&d, "1.0.0"), Verdict::NotAffected);
     }
 
     #[test]

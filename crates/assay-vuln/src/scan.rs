@@ -12,8 +12,8 @@ use assay_core::Purl;
 use assay_sbom::Sbom;
 use assay_sbom::model::{Distro, Package};
 
-use crate::db::{Candidate, Database, DbError};
-use crate::matcher::{Installed, Verdict};
+use crate::db::{Database, DbError, Match};
+use crate::matcher::Installed;
 use crate::model::{Advisory, Affected, Event};
 use crate::report::{Finding, FixState, FoundPackage, Report, ScanWarning, Target};
 use crate::severity;
@@ -137,20 +137,10 @@ struct State<'a> {
     db: &'a Database,
     covered: BTreeSet<String>,
     headers: HashMap<i64, Header>,
+    sources: HashMap<i64, String>,
     findings: Vec<Finding>,
     warnings: BTreeSet<ScanWarning>,
     uncovered: BTreeMap<String, usize>,
-}
-
-fn judge(pkg: &Package, ecosystem: &str, c: &Candidate, installed: &mut Installed<'_>) -> bool {
-    match c.evaluate_installed(ecosystem, installed) {
-        Verdict::Affected => true,
-        Verdict::NotAffected => false,
-        Verdict::Unknown(reason) => {
-            tracing::debug!("{}@{}: {reason}", pkg.name, pkg.version);
-            false
-        }
-    }
 }
 
 impl<'a> State<'a> {
@@ -159,6 +149,7 @@ impl<'a> State<'a> {
             db,
             covered: db.ecosystems()?,
             headers: HashMap::new(),
+            sources: HashMap::new(),
             findings: Vec::new(),
             warnings: BTreeSet::new(),
             uncovered: BTreeMap::new(),
@@ -173,16 +164,17 @@ impl<'a> State<'a> {
             *self.uncovered.entry(q.ecosystem).or_default() += 1;
             return Ok(());
         }
-        let candidates = self.db.candidates(&q.ecosystem, &q.name, &q.version)?;
         let mut installed = Installed::new(&q.version);
-        let mut found: Option<FoundPackage> = None;
-        for c in candidates
-            .iter()
-            .filter(|c| judge(pkg, &q.ecosystem, c, &mut installed))
-        {
-            let package = found.get_or_insert_with(|| found_package(pkg, &q)).clone();
-            let affected = self.db.affected(c, &q.ecosystem, &q.name)?;
-            let finding = self.finding(package, &q, c.advisory, &affected)?;
+        let headers = &self.headers;
+        let have = |row: i64| headers.contains_key(&row);
+        let matches = self
+            .db
+            .matching(&q.ecosystem, &q.name, &mut installed, &have)?;
+        let Some(package) = (!matches.is_empty()).then(|| found_package(pkg, &q)) else {
+            return Ok(());
+        };
+        for m in &matches {
+            let finding = self.finding(package.clone(), m, &mut installed)?;
             self.findings.push(finding);
         }
         Ok(())
@@ -191,15 +183,19 @@ impl<'a> State<'a> {
     fn finding(
         &mut self,
         package: FoundPackage,
-        q: &Query,
-        row: i64,
-        affected: &Affected,
+        m: &Match,
+        installed: &mut Installed<'_>,
     ) -> Result<Finding, DbError> {
-        if !self.headers.contains_key(&row) {
-            let (adv, source) = self.db.advisory(row)?;
+        let affected = &m.affected;
+        if !self.headers.contains_key(&m.advisory) {
+            let adv = match &m.header {
+                Some(h) => self.db.parse_header(m.advisory, h)?,
+                None => self.db.advisory(m.advisory)?.0,
+            };
+            let source = self.source_name(m.source)?;
             let severity = severity::assess(&adv.severity, None);
             self.headers.insert(
-                row,
+                m.advisory,
                 Header {
                     adv,
                     source,
@@ -211,7 +207,7 @@ impl<'a> State<'a> {
             adv,
             source,
             severity,
-        }) = self.headers.get(&row)
+        }) = self.headers.get(&m.advisory)
         else {
             return Err(DbError::Missing(self.db.path().to_path_buf()));
         };
@@ -220,7 +216,7 @@ impl<'a> State<'a> {
             Some(label) if severity.score.is_none() => severity::assess(&adv.severity, Some(label)),
             _ => severity.clone(),
         };
-        let (fixed_versions, fix_state) = fixes(affected, &q.version);
+        let (fixed_versions, fix_state) = fixes(affected, installed);
         Ok(Finding {
             id: adv.id.clone(),
             aliases: adv.aliases.clone(),
@@ -233,6 +229,15 @@ impl<'a> State<'a> {
             source: source.clone(),
             vex: None,
         })
+    }
+
+    fn source_name(&mut self, id: i64) -> Result<String, DbError> {
+        if let Some(name) = self.sources.get(&id) {
+            return Ok(name.clone());
+        }
+        let name = self.db.source_name(id)?;
+        self.sources.insert(id, name.clone());
+        Ok(name)
     }
 
     fn finish(mut self, target: Target, scanned: usize) -> Report {
@@ -268,7 +273,7 @@ fn found_package(pkg: &Package, q: &Query) -> FoundPackage {
 
 /// Fixed versions above the installed one, lowest (the nearest upgrade) first; all of them,
 /// in feed order, when versions do not parse.
-fn fixes(affected: &Affected, installed: &str) -> (Vec<String>, FixState) {
+fn fixes(affected: &Affected, installed: &mut Installed<'_>) -> (Vec<String>, FixState) {
     let all = affected.fixed_versions();
     if all.is_empty() {
         let open = affected.ranges.iter().any(|r| {
@@ -285,9 +290,9 @@ fn fixes(affected: &Affected, installed: &str) -> (Vec<String>, FixState) {
         return (all, FixState::Fixed);
     };
     let (Ok(current), Ok(mut parsed)) = (
-        scheme.parse(installed),
+        installed.get(scheme),
         all.iter()
-            .map(|f| scheme.parse(f).map(|p| (p, f.clone())))
+            .map(|f| scheme.parse(f).map(|p| (p, f)))
             .collect::<Result<Vec<_>, _>>(),
     ) else {
         return (all, FixState::Fixed);
@@ -295,8 +300,8 @@ fn fixes(affected: &Affected, installed: &str) -> (Vec<String>, FixState) {
     parsed.sort();
     let above: Vec<String> = parsed
         .iter()
-        .filter(|(p, _)| *p > current)
-        .map(|(_, f)| f.clone())
+        .filter(|(p, _)| p > current)
+        .map(|(_, f)| (*f).clone())
         .collect();
     let shown = if above.is_empty() { all } else { above };
     (shown, FixState::Fixed)

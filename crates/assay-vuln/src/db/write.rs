@@ -16,14 +16,12 @@ CREATE TABLE source(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT
 CREATE TABLE advisory(id INTEGER PRIMARY KEY, source INTEGER NOT NULL, osv_id TEXT NOT NULL,
   header TEXT NOT NULL);
 CREATE INDEX advisory_source ON advisory(source);
-CREATE TABLE affected(id INTEGER PRIMARY KEY, advisory INTEGER NOT NULL,
-  ecosystem TEXT NOT NULL, name TEXT NOT NULL, ranges TEXT NOT NULL, severity TEXT);
-CREATE INDEX affected_package ON affected(ecosystem, name);
-CREATE INDEX affected_advisory ON affected(advisory);
-CREATE TABLE listed(affected INTEGER NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL,
-  version TEXT NOT NULL);
-CREATE INDEX listed_version ON listed(ecosystem, name, version);
-CREATE INDEX listed_affected ON listed(affected);
+CREATE TABLE affected(ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL,
+  seq INTEGER NOT NULL, source INTEGER NOT NULL, ranges TEXT NOT NULL, severity TEXT,
+  header TEXT NOT NULL, PRIMARY KEY (ecosystem, name, advisory, seq)) WITHOUT ROWID;
+CREATE TABLE listed(ecosystem TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL,
+  advisory INTEGER NOT NULL, seq INTEGER NOT NULL, source INTEGER NOT NULL,
+  PRIMARY KEY (ecosystem, name, version, advisory, seq)) WITHOUT ROWID;
 CREATE TABLE ecosystem(name TEXT PRIMARY KEY, advisories INTEGER NOT NULL);
 ";
 
@@ -167,17 +165,12 @@ fn init_schema(conn: &Connection, path: &Path) -> Result<(), DbError> {
 }
 
 fn delete_source(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM listed WHERE affected IN (SELECT f.id FROM affected f \
-         JOIN advisory a ON a.id = f.advisory JOIN source s ON s.id = a.source \
-         WHERE s.name = ?1)",
-        params![name],
-    )?;
-    tx.execute(
-        "DELETE FROM affected WHERE advisory IN (SELECT a.id FROM advisory a \
-         JOIN source s ON s.id = a.source WHERE s.name = ?1)",
-        params![name],
-    )?;
+    for table in ["listed", "affected"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE source IN (SELECT id FROM source WHERE name = ?1)"),
+            params![name],
+        )?;
+    }
     tx.execute(
         "DELETE FROM advisory WHERE source IN (SELECT id FROM source WHERE name = ?1)",
         params![name],
@@ -222,23 +215,33 @@ fn insert_advisory(
     let row = tx.last_insert_rowid();
     let mut stmt = tx
         .prepare_cached(
-            "INSERT INTO affected(advisory, ecosystem, name, ranges, severity) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO affected(ecosystem, name, advisory, seq, source, ranges, severity, \
+             header) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .map_err(|e| sql(path, e))?;
     let mut listed = tx
         .prepare_cached(
-            "INSERT INTO listed(affected, ecosystem, name, version) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO listed(ecosystem, name, version, advisory, seq, source) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
         .map_err(|e| sql(path, e))?;
-    for a in &adv.affected {
-        let ranges = serde_json::to_string(&a.ranges).map_err(|e| encode(path, &adv.id, e))?;
-        stmt.execute(params![row, a.ecosystem, a.name, ranges, a.severity])
-            .map_err(|e| sql(path, e))?;
-        let affected = tx.last_insert_rowid();
+    for (seq, a) in adv.affected.iter().enumerate() {
+        let ranges = super::ranges::encode(&a.ranges).map_err(|e| encode(path, &adv.id, e))?;
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        stmt.execute(params![
+            a.ecosystem,
+            a.name,
+            row,
+            seq,
+            source,
+            ranges,
+            a.severity,
+            header
+        ])
+        .map_err(|e| sql(path, e))?;
         for v in &a.versions {
             listed
-                .execute(params![affected, a.ecosystem, a.name, v])
+                .execute(params![a.ecosystem, a.name, v, row, seq, source])
                 .map_err(|e| sql(path, e))?;
         }
     }
