@@ -10,7 +10,7 @@
 #   bench/scan.sh            # RUNS=10 by default
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=../shared/corpus
+corpus=$(cd ../shared/corpus && pwd)
 runs=${RUNS:-10}
 cargo build --release --locked -q
 assay=$PWD/target/release/assay
