@@ -176,8 +176,8 @@ pub struct Finding {
     /// Advisory link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The package.
-    pub package: FoundPackage,
+    /// The package (shared by every finding about it).
+    pub package: std::sync::Arc<FoundPackage>,
     /// Versions that fix it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fixed_versions: Vec<String>,

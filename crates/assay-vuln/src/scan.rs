@@ -170,7 +170,9 @@ impl<'a> State<'a> {
         let matches = self
             .db
             .matching(&q.ecosystem, &q.name, &mut installed, &have)?;
-        let Some(package) = (!matches.is_empty()).then(|| found_package(pkg, &q)) else {
+        let Some(package) =
+            (!matches.is_empty()).then(|| std::sync::Arc::new(found_package(pkg, &q)))
+        else {
             return Ok(());
         };
         for m in &matches {
@@ -182,7 +184,7 @@ impl<'a> State<'a> {
 
     fn finding(
         &mut self,
-        package: FoundPackage,
+        package: std::sync::Arc<FoundPackage>,
         m: &Match,
         installed: &mut Installed<'_>,
     ) -> Result<Finding, DbError> {

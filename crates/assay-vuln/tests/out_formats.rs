@@ -66,7 +66,8 @@ fn django() -> Finding {
             "pkg:pypi/django@4.2.0",
             "/usr/lib/python3/site-packages/Django-4.2.0.dist-info/METADATA",
             "PyPI",
-        ),
+        )
+        .into(),
         fixed_versions: vec!["3.2.20".into(), "4.1.10".into(), "4.2.3".into()],
         fix_state: FixState::Fixed,
         severity: Severity {
@@ -97,7 +98,8 @@ fn curl() -> Finding {
             "pkg:deb/debian/libcurl4@7.88.1-10%2Bdeb12u1?arch=amd64&distro=debian-12",
             "/var/lib/dpkg/status",
             "Debian:12",
-        ),
+        )
+        .into(),
         fixed_versions: vec!["7.88.1-10+deb12u4".into()],
         fix_state: FixState::Fixed,
         severity: Severity {
@@ -133,7 +135,8 @@ fn babel() -> Finding {
             "pkg:npm/%40babel/traverse@7.22.0",
             "/app/node_modules/@babel/traverse/package.json",
             "npm",
-        ),
+        )
+        .into(),
         fixed_versions: vec!["7.23.2".into()],
         fix_state: FixState::Fixed,
         severity: Severity {
@@ -172,7 +175,8 @@ fn tar() -> Finding {
             "pkg:deb/debian/tar@1.34%2Bdfsg-1.2?arch=amd64&distro=debian-12",
             "/var/lib/dpkg/status",
             "Debian:12",
-        ),
+        )
+        .into(),
         fixed_versions: vec![],
         fix_state: FixState::Unfixed,
         severity: Severity {
@@ -204,7 +208,8 @@ fn unknown_severity() -> Finding {
             "pkg:pypi/requests@2.25.1",
             "/app/python/site-packages/requests-2.25.1.dist-info/METADATA",
             "PyPI",
-        ),
+        )
+        .into(),
         fixed_versions: vec![],
         fix_state: FixState::Unknown,
         severity: Severity::default(),
@@ -255,8 +260,9 @@ fn encodings_are_byte_stable_and_independent_of_finding_order() {
     }
     // Content-derived ids move with the content.
     let mut c = a.clone();
-    c.findings[0].package.version = "7.22.1".into();
-    c.findings[0].package.purl = "pkg:npm/%40babel/traverse@7.22.1".into();
+    std::sync::Arc::make_mut(&mut c.findings[0].package).version = "7.22.1".into();
+    std::sync::Arc::make_mut(&mut c.findings[0].package).purl =
+        "pkg:npm/%40babel/traverse@7.22.1".into();
     let id = |bytes: Vec<u8>, key: &str| json(&bytes)[key].as_str().unwrap().to_owned();
     assert_ne!(
         id(cyclonedx::encode(&a, CREATED, VERSION), "serialNumber"),
@@ -361,7 +367,7 @@ fn sarif_rules_results_levels_and_suppressions() {
 fn sarif_locations_are_relative_uri_references() {
     let mut r = report(None);
     r.findings.truncate(1);
-    r.findings[0].package.locations =
+    std::sync::Arc::make_mut(&mut r.findings[0].package).locations =
         vec!["/opt/my app/naïve#1.json".into(), "relative/already".into()];
     let log = json(&sarif::encode(&r, VERSION));
     let uris: Vec<&str> = log["runs"][0]["results"][0]["locations"]
@@ -622,7 +628,8 @@ fn openvex_statements_are_scoped_to_the_image_when_it_has_a_digest() {
 fn openvex_has_one_statement_per_advisory_and_package() {
     let mut r = report(None);
     let mut twin = r.findings[3].clone();
-    twin.package.locations = vec!["/other/site-packages/Django-4.2.0.dist-info/METADATA".into()];
+    std::sync::Arc::make_mut(&mut twin.package).locations =
+        vec!["/other/site-packages/Django-4.2.0.dist-info/METADATA".into()];
     r.findings.push(twin);
     let doc = json(&openvex::encode(&r, CREATED, VERSION));
     assert_eq!(doc["statements"].as_array().unwrap().len(), 5);

@@ -33,7 +33,7 @@ fn finding(id: &str, aliases: &[&str], package: FoundPackage) -> Finding {
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         summary: None,
         url: None,
-        package,
+        package: package.into(),
         fixed_versions: Vec::new(),
         fix_state: FixState::Unknown,
         severity: Severity {
