@@ -1,0 +1,20 @@
+//! Attestations: who vouches for what.
+//!
+//! - [`keys`]: signing and verifying keys (ECDSA P-256/P-384, Ed25519, RSA), read from and
+//!   written to cosign's encrypted key format and standard PEM; a [`keys::KeySource`] seam so
+//!   KMS backends can be added without touching callers.
+//! - [`dsse`]: DSSE envelopes (parse, pre-authentication encoding, sign, verify).
+//! - [`statement`]: in-toto Statements (v1, and v0.1 for reading).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod dsse;
+pub mod keys;
+pub mod statement;
