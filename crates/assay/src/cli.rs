@@ -46,6 +46,8 @@ pub enum Command {
     Scan(crate::cmd::scan::ScanArgs),
     /// Manage the local vulnerability database: import, update, status, push, pull.
     Db(crate::cmd::db::DbArgs),
+    /// Key pairs: generate (cosign's encrypted format), print a public key.
+    Key(crate::cmd::key::KeyArgs),
     /// Print a shell completion script.
     Completion(crate::cmd::completion::CompletionArgs),
 }

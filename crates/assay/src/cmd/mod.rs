@@ -5,6 +5,7 @@ pub mod db;
 pub mod db_oci;
 pub mod export;
 pub mod inspect;
+pub mod key;
 pub mod sbom;
 pub mod scan;
 
@@ -27,6 +28,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(a) => export::run(&a),
         Command::Sbom(a) => sbom::run(&a),
         Command::Db(a) => db::run(&a),
+        Command::Key(a) => key::run(&a),
         Command::Scan(a) => scan::run(&a),
         Command::Completion(a) => completion::run(&a),
     }
