@@ -423,10 +423,11 @@ pub(crate) fn json_string(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()
 }
 
-/// Key-file keys sign DSSE envelopes without a `keyid` hint, as cosign does.
+/// Key-file keys sign with their key id (hex SHA-256 of the public key's SPKI DER) as the
+/// envelope's `keyid` hint; verifiers here never rely on it.
 impl Sign for crate::keys::SigningKey {
     fn key_id(&self) -> Option<String> {
-        None
+        Some(self.verifying_key().key_id())
     }
 
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, SignError> {
