@@ -4,7 +4,8 @@
 //!   written to cosign's encrypted key format and standard PEM; a [`keys::KeySource`] seam so
 //!   KMS backends can be added without touching callers.
 //! - [`dsse`]: DSSE envelopes (parse, pre-authentication encoding, sign, verify).
-//! - [`statement`]: in-toto Statements (v1, and v0.1 for reading).
+//! - [`statement`]: in-toto Statements (v1, and v0.1 for reading); [`predicate`]: cosign's
+//!   short names for predicate types.
 #![cfg_attr(
     not(test),
     deny(
@@ -17,4 +18,5 @@
 
 pub mod dsse;
 pub mod keys;
+pub mod predicate;
 pub mod statement;

@@ -17,7 +17,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     arg_required_else_help = true
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check), 4 scan findings at or above --fail-on.\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour."
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check), 4 scan findings at or above --fail-on, 5 no signatures found.\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour."
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
@@ -48,6 +48,10 @@ pub enum Command {
     Db(crate::cmd::db::DbArgs),
     /// Key pairs: generate (cosign's encrypted format), print a public key.
     Key(crate::cmd::key::KeyArgs),
+    /// Sign an in-toto Statement about a file (DSSE envelope out).
+    AttestBlob(crate::cmd::attest_blob::AttestBlobArgs),
+    /// Verify a DSSE-enveloped in-toto Statement about a file with a public key.
+    VerifyBlobAttestation(crate::cmd::attest_blob::VerifyBlobAttestationArgs),
     /// Print a shell completion script.
     Completion(crate::cmd::completion::CompletionArgs),
 }

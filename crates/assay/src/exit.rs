@@ -13,6 +13,11 @@ pub const ERROR: u8 = 1;
 /// decompression bomb, malformed manifest).
 pub const REFUSED: u8 = 3;
 
+/// `scan`: a finding at or above `--fail-on` (defined with the verb, listed here).
+pub const FAIL_ON: u8 = 4;
+/// Verification found no signatures at all (nothing was signed, or nothing attached).
+pub const NO_SIGNATURES: u8 = 5;
+
 /// Prints the error chain to stderr and picks the exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     let mut msg = format!("error: {err}");
@@ -38,6 +43,12 @@ fn classify(err: &anyhow::Error) -> u8 {
         if let Some(i) = cause.downcast_ref::<ImageError>() {
             return image_code(i);
         }
+        if let Some(d) = cause.downcast_ref::<assay_attest::dsse::DsseError>() {
+            return dsse_code(d);
+        }
+        if cause.downcast_ref::<Refused>().is_some() {
+            return REFUSED;
+        }
     }
     ERROR
 }
@@ -52,6 +63,20 @@ fn image_code(e: &ImageError) -> u8 {
         _ => ERROR,
     }
 }
+
+fn dsse_code(e: &assay_attest::dsse::DsseError) -> u8 {
+    use assay_attest::dsse::DsseError;
+    match e {
+        DsseError::NoSignatures => NO_SIGNATURES,
+        DsseError::Json(_) => ERROR,
+        _ => REFUSED,
+    }
+}
+
+/// A check the CLI itself made failed (e.g. a subject digest that does not match): exit 3.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
 
 /// The success exit code.
 pub fn ok() -> ExitCode {

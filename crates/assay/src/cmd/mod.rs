@@ -1,5 +1,6 @@
 //! One module per verb, plus the source opening they share.
 
+pub mod attest_blob;
 pub mod completion;
 pub mod db;
 pub mod db_oci;
@@ -29,6 +30,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sbom(a) => sbom::run(&a),
         Command::Db(a) => db::run(&a),
         Command::Key(a) => key::run(&a),
+        Command::AttestBlob(a) => attest_blob::attest(&a),
+        Command::VerifyBlobAttestation(a) => attest_blob::verify(&a),
         Command::Scan(a) => scan::run(&a),
         Command::Completion(a) => completion::run(&a),
     }

@@ -110,7 +110,7 @@ fn parse_age(s: &str) -> Result<i64, String> {
 }
 
 /// Exit code when a finding reaches `--fail-on`.
-pub const FAIL_ON: u8 = 4;
+pub const FAIL_ON: u8 = crate::exit::FAIL_ON;
 
 /// Runs the scan.
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {

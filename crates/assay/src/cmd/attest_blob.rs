@@ -1,0 +1,139 @@
+//! `assay attest-blob` and `assay verify-blob-attestation`: in-toto Statements about a file,
+//! in a bare DSSE envelope (the form the in-toto tools and `cosign attest-blob
+//! --output-signature` write).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use assay_attest::dsse::{Envelope, Verify};
+use assay_attest::keys::{SigningKey, VerifyingKey};
+use assay_attest::statement::{PAYLOAD_TYPE, Statement, Subject, verify_statement};
+use clap::Args;
+use sha2::{Digest as _, Sha256};
+
+use crate::exit::Refused;
+
+/// Arguments of `assay attest-blob`.
+#[derive(Debug, Args)]
+pub struct AttestBlobArgs {
+    /// The file the statement is about (its subject).
+    file: PathBuf,
+    /// The predicate: a JSON object (for spdxjson/cyclonedx, the SBOM document itself).
+    #[arg(long, value_name = "FILE")]
+    predicate: PathBuf,
+    /// Predicate type: slsaprovenance, slsaprovenance02, spdxjson, cyclonedx, vuln, openvex,
+    /// custom, or a URI.
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    predicate_type: String,
+    /// Private key file (cosign encrypted, or PKCS#8/SEC1/PKCS#1 PEM).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Write the DSSE envelope (JSON) here.
+    #[arg(long, value_name = "FILE")]
+    output_signature: PathBuf,
+}
+
+/// Arguments of `assay verify-blob-attestation`.
+#[derive(Debug, Args)]
+pub struct VerifyBlobAttestationArgs {
+    /// The file the statement must be about.
+    file: PathBuf,
+    /// Public key file (PEM).
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    /// Required predicate type (as for attest-blob).
+    #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
+    predicate_type: String,
+    /// The DSSE envelope (JSON).
+    #[arg(long, value_name = "FILE")]
+    signature: PathBuf,
+}
+
+/// Hex SHA-256 of a file, streamed.
+fn sha256_file(path: &Path) -> anyhow::Result<String> {
+    let mut f = fs_err::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        hasher.update(chunk);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn subject_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Reads a signing key, asking for the password only when the file is encrypted.
+pub fn signing_key(path: &Path) -> anyhow::Result<SigningKey> {
+    let pem = fs_err::read_to_string(path)?;
+    let password = if pem.contains("ENCRYPTED") {
+        Some(super::key::password(false)?)
+    } else {
+        None
+    };
+    SigningKey::from_pem(&pem, password.as_deref())
+        .with_context(|| format!("reading key {}", path.display()))
+}
+
+/// Signs an in-toto Statement about FILE.
+pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
+    let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
+    let predicate: serde_json::Value = serde_json::from_slice(&fs_err::read(&args.predicate)?)
+        .with_context(|| format!("{} is not JSON", args.predicate.display()))?;
+    if !predicate.is_object() {
+        bail!(
+            "{}: the predicate must be a JSON object",
+            args.predicate.display()
+        );
+    }
+    let digest = [("sha256".to_owned(), sha256_file(&args.file)?)].into();
+    let subject = Subject::new(&subject_name(&args.file), digest)?;
+    let statement = Statement::new(vec![subject], &predicate_type, predicate)?;
+    let key = signing_key(&args.key)?;
+    let envelope = Envelope::sign(PAYLOAD_TYPE, &statement.to_json(), &key)?;
+    super::sbom::write_atomically(&args.output_signature, &envelope.to_json())?;
+    tracing::info!(file = %args.file.display(), predicate_type, "attested");
+    Ok(crate::exit::ok())
+}
+
+/// Verifies the envelope with the key, then that its statement is about FILE and has the
+/// required predicate type.
+pub fn verify(args: &VerifyBlobAttestationArgs) -> anyhow::Result<ExitCode> {
+    let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
+    let key = VerifyingKey::from_pem(&fs_err::read_to_string(&args.key)?)
+        .with_context(|| format!("reading public key {}", args.key.display()))?;
+    let envelope = Envelope::from_json(&fs_err::read(&args.signature)?)
+        .with_context(|| format!("reading {}", args.signature.display()))?;
+    let statement = verify_statement(&envelope, &[&key as &dyn Verify], 1)
+        .with_context(|| format!("verifying {}", args.signature.display()))?;
+    if statement.predicate_type() != predicate_type {
+        return Err(Refused(format!(
+            "predicate type is {}, not {predicate_type}",
+            statement.predicate_type()
+        ))
+        .into());
+    }
+    let digest = sha256_file(&args.file)?;
+    if !statement.matches_digest("sha256", &digest) {
+        return Err(Refused(format!(
+            "no subject of the statement has the digest of {} (sha256:{digest})",
+            args.file.display()
+        ))
+        .into());
+    }
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("Verified OK");
+    }
+    Ok(crate::exit::ok())
+}

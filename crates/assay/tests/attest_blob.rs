@@ -1,0 +1,194 @@
+//! `assay attest-blob` / `assay verify-blob-attestation` with bare DSSE envelopes.
+#![allow(clippy::disallowed_methods, clippy::print_stderr)]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::{assay, corpus, stderr};
+
+fn run(args: &[&str]) -> Output {
+    assay()
+        .args(args)
+        .env("ASSAY_PASSWORD", "")
+        .env_remove("COSIGN_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    key: String,
+    public: String,
+    file: String,
+    predicate: String,
+    envelope: String,
+    root: PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let p = |n: &str| root.join(n).display().to_string();
+    let o = run(&["key", "generate", "--output-key-prefix", &p("k")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(root.join("artifact.bin"), b"release bytes\n").unwrap();
+    std::fs::write(
+        root.join("pred.json"),
+        br#"{"buildDefinition":{"buildType":"x"}}"#,
+    )
+    .unwrap();
+    let s = Setup {
+        key: p("k.key"),
+        public: p("k.pub"),
+        file: p("artifact.bin"),
+        predicate: p("pred.json"),
+        envelope: p("att.json"),
+        root,
+        _dir: dir,
+    };
+    let o = run(&[
+        "attest-blob",
+        &s.file,
+        "--predicate",
+        &s.predicate,
+        "--type",
+        "slsaprovenance",
+        "--key",
+        &s.key,
+        "--output-signature",
+        &s.envelope,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    s
+}
+
+fn verify(file: &str, public: &str, ty: &str, envelope: &str) -> Output {
+    run(&[
+        "verify-blob-attestation",
+        file,
+        "--key",
+        public,
+        "--type",
+        ty,
+        "--signature",
+        envelope,
+    ])
+}
+
+#[test]
+fn attest_then_verify() {
+    let s = setup();
+    let o = verify(&s.file, &s.public, "slsaprovenance", &s.envelope);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Verified OK"));
+    let env: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&s.envelope).unwrap()).unwrap();
+    assert_eq!(env["payloadType"], "application/vnd.in-toto+json");
+}
+
+#[test]
+fn each_mismatch_is_refused_with_its_reason() {
+    let s = setup();
+    let other = s.root.join("other.bin");
+    std::fs::write(&other, b"different bytes\n").unwrap();
+    let o = verify(
+        &other.display().to_string(),
+        &s.public,
+        "slsaprovenance",
+        &s.envelope,
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no subject"), "{}", stderr(&o));
+
+    let o = verify(&s.file, &s.public, "spdxjson", &s.envelope);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("predicate type"), "{}", stderr(&o));
+
+    let o = run(&[
+        "key",
+        "generate",
+        "--output-key-prefix",
+        &s.root.join("k2").display().to_string(),
+    ]);
+    assert!(o.status.success());
+    let o = verify(
+        &s.file,
+        &s.root.join("k2.pub").display().to_string(),
+        "slsaprovenance",
+        &s.envelope,
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("none verified") || stderr(&o).contains("verified"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn no_signatures_and_tampering_get_different_exit_codes() {
+    let s = setup();
+    let mut env: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&s.envelope).unwrap()).unwrap();
+    let unsigned = s.root.join("unsigned.json");
+    let mut bare = env.clone();
+    bare["signatures"] = serde_json::json!([]);
+    std::fs::write(&unsigned, serde_json::to_vec(&bare).unwrap()).unwrap();
+    let o = verify(
+        &s.file,
+        &s.public,
+        "slsaprovenance",
+        &unsigned.display().to_string(),
+    );
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+
+    // Same payload with one more field: valid JSON, different bytes, signature no longer holds.
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let payload = b64.decode(env["payload"].as_str().unwrap()).unwrap();
+    let mut stmt: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    stmt["predicate"]["injected"] = true.into();
+    env["payload"] = b64.encode(serde_json::to_vec(&stmt).unwrap()).into();
+    let tampered = s.root.join("tampered.json");
+    std::fs::write(&tampered, serde_json::to_vec(&env).unwrap()).unwrap();
+    let o = verify(
+        &s.file,
+        &s.public,
+        "slsaprovenance",
+        &tampered.display().to_string(),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+/// A Statement made by the in-toto reference implementation verifies with the CLI.
+#[test]
+fn in_toto_reference_attestation_verifies() {
+    let Some(dir) = corpus("sigstore/dsse-intoto") else {
+        return;
+    };
+    let p = |n: &str| dir.join(n).display().to_string();
+    let o = run(&[
+        "verify-blob-attestation",
+        &p("out.tar"),
+        "--key",
+        &p("bob.pub"),
+        "--type",
+        "slsaprovenance",
+        "--signature",
+        &p("out.intoto.json"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "verify-blob-attestation",
+        &p("out.tar"),
+        "--key",
+        &p("alice.pub"),
+        "--type",
+        "slsaprovenance",
+        "--signature",
+        &p("out.intoto.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
