@@ -5,6 +5,8 @@
 //! Missing shared fixtures skip a test, unless `ASSAY_REQUIRE_FIXTURES=1`.
 #![allow(clippy::disallowed_methods, clippy::print_stderr)]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,26 +16,8 @@ use assay_vuln::model::{Advisory, Affected, Event};
 
 // ------------------------------------------------------------------------------- fixtures
 
-fn fixtures_required() -> bool {
-    std::env::var("ASSAY_REQUIRE_FIXTURES").is_ok_and(|v| v == "1")
-}
-
-/// `$ASSAY_SHARED/corpus/osv-os/<rel>`, else `shared/...` beside the repository.
 fn corpus(rel: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("ASSAY_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let path = root.join("corpus/osv-os").join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        !fixtures_required(),
-        "required fixture missing: {}",
-        path.display()
-    );
-    eprintln!("skipping: {} is missing", path.display());
-    None
+    support::corpus(&format!("osv-os/{rel}"))
 }
 
 fn read(path: &Path) -> Vec<u8> {

@@ -4,8 +4,9 @@
 //! upstream inconsistencies named below with their reasons.
 #![allow(clippy::print_stderr)]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use assay_vuln::db::write::Writer;
 use assay_vuln::db::{Database, SourceData};
@@ -13,16 +14,7 @@ use assay_vuln::matcher::{Verdict, evaluate};
 use assay_vuln::model::Advisory;
 
 fn pypi() -> Option<Vec<Advisory>> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/osv/PyPI");
-    if !p.is_dir() {
-        assert!(
-            std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-            "required fixture missing: {}",
-            p.display()
-        );
-        eprintln!("skipping: {} is absent", p.display());
-        return None;
-    }
+    let p = support::corpus("osv/PyPI")?;
     Some(assay_vuln::load::load(&p).unwrap().advisories)
 }
 

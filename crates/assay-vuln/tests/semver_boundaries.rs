@@ -2,25 +2,15 @@
 //! advisories carry no `versions` list, so every verdict comes from range evaluation.
 #![allow(clippy::print_stderr)]
 
-use std::path::PathBuf;
+mod support;
 
 use assay_vuln::feed::osv::{Parsed, parse};
 use assay_vuln::matcher::{Verdict, evaluate};
 use assay_vuln::model::Advisory;
 
 fn record(rel: &str) -> Option<Advisory> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/osv")
-        .join(rel);
-    let Ok(bytes) = fs_err::read(&p) else {
-        assert!(
-            std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-            "required fixture missing: {}",
-            p.display()
-        );
-        eprintln!("skipping: {} is absent", p.display());
-        return None;
-    };
+    let p = support::corpus(&format!("osv/{rel}"))?;
+    let bytes = fs_err::read(&p).unwrap();
     match parse(&bytes, rel).unwrap() {
         Parsed::Advisory(a) => Some(a),
         Parsed::Skipped(why) => panic!("{rel} skipped: {why}"),
