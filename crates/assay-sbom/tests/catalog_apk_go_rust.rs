@@ -9,6 +9,7 @@
 
 #[path = "catalog_apk_go_rust/exe.rs"]
 mod exe;
+mod memtree;
 #[path = "catalog_apk_go_rust/support.rs"]
 mod support;
 
@@ -127,10 +128,12 @@ fn apk_database_reports_owned_files() {
 fn apk_owned_files_hide_language_packages_they_contain() {
     let db = "P:py3-six\nV:1.16.0-r9\nA:x86_64\nL:MIT\no:py3-six\n\
               F:usr/lib/python3.12/site-packages/six-1.16.0.dist-info\nR:METADATA\n";
-    let tree = MemTree::default().file("/lib/apk/db/installed", db).file(
-        "/usr/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA",
-        "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n",
-    );
+    let tree = MemTree::executables()
+        .file("/lib/apk/db/installed", db)
+        .file(
+            "/usr/lib/python3.12/site-packages/six-1.16.0.dist-info/METADATA",
+            "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n",
+        );
     let cats: Vec<Box<dyn Cataloger>> = vec![
         Box::new(ApkCataloger),
         Box::new(assay_sbom::catalog::python::PythonCataloger),
@@ -206,7 +209,7 @@ fn apk_snapshot() {
 fn apk_binary_and_truncated_databases_warn() {
     let mut truncated = b"P:musl\nV:1.2.4-r0\nA:x86_64\n\nP:busybox\nV:1.36".to_vec();
     truncated.extend_from_slice(b"\nD:so:libc.musl-x86_64.so.1\nF:bin\nR:");
-    let tree = MemTree::default()
+    let tree = MemTree::executables()
         .file("/blob/lib/apk/db/installed", noise(4096, 7))
         .file("/cut/lib/apk/db/installed", truncated)
         .file("/empty/lib/apk/db/installed", "");
@@ -395,7 +398,7 @@ const MODINFO: &str = "path\texample.com/app/cmd/server\n\
 
 #[test]
 fn go_binary_inline_build_info() {
-    let tree = MemTree::default().file(
+    let tree = MemTree::executables().file(
         "/usr/local/bin/server",
         go_inline_exe(".go.buildinfo", "go1.22.3", MODINFO),
     );
@@ -457,7 +460,8 @@ fn go_binary_inline_build_info() {
 fn go_binary_finds_build_info_without_its_section_name() {
     // Stripped of section names (or a PE/XCOFF-like layout): the first writable data segment.
     let modinfo = "path\tx.io/tool\nmod\tx.io/tool\tv1.2.3\th1:abc=\n";
-    let tree = MemTree::default().file("/bin/tool", go_inline_exe(".data", "go1.21.0", modinfo));
+    let tree =
+        MemTree::executables().file("/bin/tool", go_inline_exe(".data", "go1.21.0", modinfo));
     let sbom = scan(&tree, GoCataloger);
     assert_eq!(
         ours(&sbom),
@@ -469,7 +473,7 @@ fn go_binary_finds_build_info_without_its_section_name() {
 fn go_binary_pointer_build_info() {
     let modinfo = "path\tgithub.com/acme/cli\nmod\tgithub.com/acme/cli\tv0.9.0\th1:x=\n\
                    dep\tgithub.com/spf13/cobra\tv1.2.1\th1:y=\n";
-    let tree = MemTree::default().file("/bin/cli", go_pointer_exe("go1.17.13", modinfo));
+    let tree = MemTree::executables().file("/bin/cli", go_pointer_exe("go1.17.13", modinfo));
     let sbom = scan(&tree, GoCataloger);
     assert!(sbom.warnings.is_empty(), "{:?}", sbom.warnings);
     assert_eq!(
@@ -490,7 +494,7 @@ fn go_binary_pointer_build_info() {
 #[test]
 fn go_binary_outside_module_mode_reports_the_standard_library() {
     // Distribution builds (GOPATH mode) record a path but no modules.
-    let tree = MemTree::default().file(
+    let tree = MemTree::executables().file(
         "/usr/bin/fzf",
         go_inline_exe(
             ".go.buildinfo",
@@ -509,7 +513,7 @@ fn go_binary_negative_cases() {
     truncated.truncate(100);
     let mut bad_lines = "path\tp\nmod\tp\tv1.0.0\t\ngarbage line\ndep\tonly-path\n".to_owned();
     bad_lines.push_str("dep\tok.io/x\tv1.0.0\n");
-    let tree = MemTree::default()
+    let tree = MemTree::executables()
         .file("/bin/truncated", truncated)
         .file(
             "/bin/c-program",
@@ -566,7 +570,7 @@ const AUDIT_JSON: &str = r#"{"packages":[{"name":"auditdemo","version":"0.1.0","
 
 #[test]
 fn cargo_auditable_binary() {
-    let tree = MemTree::default().file(
+    let tree = MemTree::executables().file(
         "/usr/bin/auditdemo",
         auditable_exe(zlib(AUDIT_JSON.as_bytes())),
     );
@@ -621,7 +625,7 @@ fn cargo_auditable_build_dependencies_are_kept_and_marked() {
         {"name":"app","version":"1.0.0","source":"local","dependencies":[1],"root":true},
         {"name":"cc","version":"1.0.83","source":"crates.io","kind":"build"},
         {"name":"priv","version":"0.2.0","source":"git"}]}"#;
-    let tree = MemTree::default().file("/app.exe", auditable_exe(zlib(json.as_bytes())));
+    let tree = MemTree::executables().file("/app.exe", auditable_exe(zlib(json.as_bytes())));
     let sbom = scan(&tree, RustBinaryCataloger);
     assert_eq!(sbom.packages.len(), 3);
     assert_eq!(meta(named(&sbom, "cc", "1.0.83"), "kind"), Some("build"));
@@ -633,7 +637,7 @@ fn cargo_auditable_build_dependencies_are_kept_and_marked() {
 fn cargo_auditable_negative_cases() {
     let bomb = zlib(&vec![b' '; 9 << 20]);
     let dangling = r#"{"packages":[{"name":"a","version":"1.0.0","dependencies":[7]}]}"#;
-    let tree = MemTree::default()
+    let tree = MemTree::executables()
         .file("/bin/not-zlib", auditable_exe(noise(300, 11)))
         .file(
             "/bin/not-json",
@@ -664,7 +668,7 @@ fn cargo_auditable_negative_cases() {
 
 #[test]
 fn binary_catalogers_skip_the_other_language() {
-    let tree = MemTree::default()
+    let tree = MemTree::executables()
         .file(
             "/bin/go",
             go_inline_exe(".go.buildinfo", "go1.22.3", MODINFO),

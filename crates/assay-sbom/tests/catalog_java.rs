@@ -6,11 +6,14 @@
 //! Missing shared fixtures skip a test, unless `ASSAY_REQUIRE_FIXTURES=1`.
 #![allow(clippy::disallowed_methods, clippy::print_stderr)]
 
+mod memtree;
+
+use memtree::{MemTree, noise};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
-use assay_core::{EntryKind, FileTree, TreeEntry, TreeError, TreePath};
+use assay_core::FileTree;
 use assay_oci::hostfs::HostTree;
 use assay_sbom::catalog;
 use assay_sbom::catalog::java::JavaCataloger;
@@ -134,58 +137,6 @@ fn fixture_name(dir: &Path) -> String {
 }
 
 // ------------------------------------------------------------------------ in-memory trees
-
-/// A tree held in memory.
-#[derive(Debug, Default)]
-struct MemTree {
-    entries: BTreeMap<TreePath, (TreeEntry, Vec<u8>)>,
-}
-
-impl MemTree {
-    fn file(mut self, path: &str, bytes: impl Into<Vec<u8>>) -> Self {
-        let path = TreePath::new(path).unwrap();
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| !d.is_root()) {
-            let e = TreeEntry {
-                path: d.clone(),
-                kind: EntryKind::Dir,
-                mode: 0o755,
-                layer: None,
-            };
-            self.entries.entry(d.clone()).or_insert((e, Vec::new()));
-            dir = d.parent();
-        }
-        let bytes = bytes.into();
-        let e = TreeEntry {
-            path: path.clone(),
-            kind: EntryKind::File {
-                size: bytes.len() as u64,
-            },
-            mode: 0o644,
-            layer: None,
-        };
-        self.entries.insert(path, (e, bytes));
-        self
-    }
-}
-
-impl FileTree for MemTree {
-    fn entries(&self) -> Box<dyn Iterator<Item = &TreeEntry> + '_> {
-        Box::new(self.entries.values().map(|(e, _)| e))
-    }
-
-    fn entry(&self, path: &TreePath) -> Option<&TreeEntry> {
-        self.entries.get(path).map(|(e, _)| e)
-    }
-
-    fn open_entry(&self, entry: &TreeEntry) -> Result<Box<dyn Read + Send + '_>, TreeError> {
-        let (_, bytes) = self
-            .entries
-            .get(&entry.path)
-            .ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
-        Ok(Box::new(bytes.as_slice()))
-    }
-}
 
 /// A ZIP of `(name, bytes)` entries.
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -834,18 +785,6 @@ fn manifest_and_pom_properties_cases_inside_archives() {
 }
 
 // ------------------------------------------------------------------------- negative cases
-
-/// Deterministic noise (xorshift64), NUL bytes included.
-fn noise(len: usize, mut seed: u64) -> Vec<u8> {
-    (0..len)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed.to_le_bytes()[0]
-        })
-        .collect()
-}
 
 #[test]
 fn truncated_binary_and_malformed_archives_warn_and_the_rest_is_cataloged() {

@@ -6,11 +6,13 @@
 //! Missing shared fixtures skip a test, unless `ASSAY_REQUIRE_FIXTURES=1`.
 #![allow(clippy::disallowed_methods, clippy::print_stderr)]
 
+mod memtree;
+
+use memtree::{MemTree, noise};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use assay_core::{EntryKind, FileTree, TreeEntry, TreeError, TreePath};
+use assay_core::{FileTree, TreePath};
 use assay_oci::hostfs::HostTree;
 use assay_sbom::catalog::dart::DartCataloger;
 use assay_sbom::catalog::js_extra::JsExtraCataloger;
@@ -195,70 +197,6 @@ fn compare(
 }
 
 // ------------------------------------------------------------------------ in-memory trees
-
-/// A tree held in memory, for snapshots and negative cases.
-#[derive(Debug, Default)]
-struct MemTree {
-    entries: BTreeMap<TreePath, (TreeEntry, Vec<u8>)>,
-}
-
-impl MemTree {
-    fn file(mut self, path: &str, bytes: impl Into<Vec<u8>>) -> Self {
-        let path = TreePath::new(path).unwrap();
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| !d.is_root()) {
-            let e = TreeEntry {
-                path: d.clone(),
-                kind: EntryKind::Dir,
-                mode: 0o755,
-                layer: None,
-            };
-            self.entries.entry(d.clone()).or_insert((e, Vec::new()));
-            dir = d.parent();
-        }
-        let bytes = bytes.into();
-        let e = TreeEntry {
-            path: path.clone(),
-            kind: EntryKind::File {
-                size: bytes.len() as u64,
-            },
-            mode: 0o644,
-            layer: None,
-        };
-        self.entries.insert(path, (e, bytes));
-        self
-    }
-}
-
-impl FileTree for MemTree {
-    fn entries(&self) -> Box<dyn Iterator<Item = &TreeEntry> + '_> {
-        Box::new(self.entries.values().map(|(e, _)| e))
-    }
-
-    fn entry(&self, path: &TreePath) -> Option<&TreeEntry> {
-        self.entries.get(path).map(|(e, _)| e)
-    }
-
-    fn open_entry(&self, entry: &TreeEntry) -> Result<Box<dyn Read + Send + '_>, TreeError> {
-        let (_, bytes) = self
-            .entries
-            .get(&entry.path)
-            .ok_or_else(|| TreeError::NotFound(entry.path.clone()))?;
-        Ok(Box::new(bytes.as_slice()))
-    }
-}
-
-/// Deterministic noise (xorshift64), NUL bytes included.
-fn noise(len: usize, mut seed: u64) -> Vec<u8> {
-    (0..len)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed.to_le_bytes()[0]
-        })
-        .collect()
-}
 
 // ------------------------------------------------------------------------ pnpm, bun, deno
 

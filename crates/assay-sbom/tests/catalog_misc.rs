@@ -8,6 +8,7 @@
 
 #[path = "catalog_misc/lang.rs"]
 mod lang;
+mod memtree;
 #[path = "catalog_misc/os.rs"]
 mod os;
 #[path = "catalog_misc/support.rs"]
