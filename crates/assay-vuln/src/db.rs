@@ -115,19 +115,6 @@ pub struct SourceStatus {
     pub last_modified: Option<String>,
 }
 
-/// One affected entry found for a package lookup, with its advisory's row id. The
-/// `versions` list stays in SQLite, which answers whether the queried version is listed.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    /// Row id of the advisory (see [`Database::advisory`]).
-    pub advisory: i64,
-    /// The entry's own severity label (Debian urgency), if any.
-    pub severity: Option<String>,
-    /// The queried version is in the entry's `versions` list.
-    pub listed: bool,
-    ranges: Ranges,
-}
-
 /// An affected entry the queried version falls in (see [`Database::matching`]).
 #[derive(Debug, Clone)]
 pub struct Match {
@@ -140,33 +127,6 @@ pub struct Match {
     pub header: Option<String>,
     /// Row id of the advisory's source (see [`Database::source_name`]).
     pub source: i64,
-}
-
-/// Ranges stay unparsed for listed candidates until a finding needs them.
-#[derive(Debug, Clone)]
-enum Ranges {
-    Raw(String),
-    Parsed(Vec<Range>),
-}
-
-impl Candidate {
-    /// OSV evaluation of the queried version against this entry: listed, or in a range.
-    pub fn evaluate(&self, ecosystem: &str, version: &str) -> crate::matcher::Verdict {
-        self.evaluate_installed(ecosystem, &mut crate::matcher::Installed::new(version))
-    }
-
-    /// [`Candidate::evaluate`] sharing the installed version's parses across candidates.
-    pub fn evaluate_installed(
-        &self,
-        ecosystem: &str,
-        installed: &mut crate::matcher::Installed<'_>,
-    ) -> crate::matcher::Verdict {
-        match &self.ranges {
-            _ if self.listed => crate::matcher::Verdict::Affected,
-            Ranges::Parsed(ranges) => crate::matcher::evaluate_ranges(ecosystem, ranges, installed),
-            Ranges::Raw(_) => crate::matcher::Verdict::Unknown("ranges not parsed".into()),
-        }
-    }
 }
 
 /// A read transaction over a [`Database`] (see [`Database::snapshot`]).
@@ -229,32 +189,6 @@ impl Database {
         &self.path
     }
 
-    /// Every affected entry stored for `(ecosystem, name)`, each saying whether it lists
-    /// `version` explicitly.
-    pub fn candidates(
-        &self,
-        ecosystem: &str,
-        name: &str,
-        version: &str,
-    ) -> Result<Vec<Candidate>, DbError> {
-        let listed = self.listing(ecosystem, name, version)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT advisory, ranges, severity, seq FROM affected \
-                 WHERE ecosystem = ?1 AND name = ?2",
-            )
-            .map_err(|e| sql(&self.path, e))?;
-        let mut rows = stmt
-            .query(params![ecosystem, name])
-            .map_err(|e| sql(&self.path, e))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| sql(&self.path, e))? {
-            out.push(self.candidate(row, ecosystem, name, &listed)?);
-        }
-        Ok(out)
-    }
-
     /// `(advisory, seq)` of the affected entries whose `versions` list `version`.
     fn listing(
         &self,
@@ -276,35 +210,6 @@ impl Database {
             .map_err(|e| sql(&self.path, e))?;
         rows.collect::<Result<_, _>>()
             .map_err(|e| sql(&self.path, e))
-    }
-
-    fn candidate(
-        &self,
-        row: &rusqlite::Row<'_>,
-        ecosystem: &str,
-        name: &str,
-        listed: &[(i64, i64)],
-    ) -> Result<Candidate, DbError> {
-        let get = |e| sql(&self.path, e);
-        let key: (i64, i64) = (row.get(0).map_err(get)?, row.get(3).map_err(get)?);
-        let listed = listed.contains(&key);
-        let ranges = row
-            .get_ref(1)
-            .map_err(get)?
-            .as_str()
-            .map_err(|e| get(e.into()))?;
-        // Unlisted entries need their ranges now; listed ones only if they become findings.
-        let ranges = if listed {
-            Ranges::Raw(ranges.to_owned())
-        } else {
-            Ranges::Parsed(self.parse_ranges(ranges, ecosystem, name)?)
-        };
-        Ok(Candidate {
-            advisory: row.get(0).map_err(get)?,
-            severity: row.get(2).map_err(get)?,
-            ranges,
-            listed,
-        })
     }
 
     /// The affected entries for `(ecosystem, name)` that `installed` falls in (listed, or in
@@ -525,26 +430,6 @@ impl Database {
             path: self.path.clone(),
             what: format!("ranges of {ecosystem}/{name}"),
             reason: "not a stored range list".into(),
-        })
-    }
-
-    /// The complete affected entry of a candidate (parsing its ranges if still raw).
-    pub fn affected(
-        &self,
-        c: &Candidate,
-        ecosystem: &str,
-        name: &str,
-    ) -> Result<Affected, DbError> {
-        let ranges = match &c.ranges {
-            Ranges::Parsed(r) => r.clone(),
-            Ranges::Raw(json) => self.parse_ranges(json, ecosystem, name)?,
-        };
-        Ok(Affected {
-            ecosystem: ecosystem.to_owned(),
-            name: name.to_owned(),
-            versions: Vec::new(),
-            ranges,
-            severity: c.severity.clone(),
         })
     }
 

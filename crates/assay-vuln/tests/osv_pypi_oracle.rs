@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use assay_vuln::db::write::Writer;
 use assay_vuln::db::{Database, SourceData};
-use assay_vuln::matcher::{Verdict, evaluate};
+use assay_vuln::matcher::{Installed, Verdict, evaluate};
 use assay_vuln::model::Advisory;
 
 fn pypi() -> Option<Vec<Advisory>> {
@@ -83,14 +83,17 @@ fn every_listed_version_is_reported_affected() {
         // Every (advisory id, version) pair the database reports for this package.
         let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
         for v in listed {
-            for c in db.candidates("PyPI", name, v).unwrap() {
+            // The same lookup `assay scan` makes: only the entries `v` falls in come back.
+            let mut installed = Installed::new(v);
+            for m in db
+                .matching("PyPI", name, &mut installed, &|_| true)
+                .unwrap()
+            {
                 let id = ids_by_row
-                    .entry(c.advisory)
-                    .or_insert_with(|| db.advisory(c.advisory).unwrap().0.id)
+                    .entry(m.advisory)
+                    .or_insert_with(|| db.advisory(m.advisory).unwrap().0.id)
                     .clone();
-                if c.evaluate("PyPI", v) == Verdict::Affected {
-                    reported.insert((id, v.to_owned()));
-                }
+                reported.insert((id, v.to_owned()));
             }
         }
         for adv in &advisories {
