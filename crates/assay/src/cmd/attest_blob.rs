@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use assay_attest::dsse::{Envelope, Verify};
-use assay_attest::keys::{SigningKey, VerifyingKey};
+use assay_attest::keys::VerifyingKey;
 use assay_attest::statement::{PAYLOAD_TYPE, Statement, Subject, verify_statement};
 use clap::Args;
 use sha2::{Digest as _, Sha256};
@@ -73,18 +73,6 @@ fn subject_name(path: &Path) -> String {
     )
 }
 
-/// Reads a signing key, asking for the password only when the file is encrypted.
-pub fn signing_key(path: &Path) -> anyhow::Result<SigningKey> {
-    let pem = fs_err::read_to_string(path)?;
-    let password = if pem.contains("ENCRYPTED") {
-        Some(super::key::password(false)?)
-    } else {
-        None
-    };
-    SigningKey::from_pem(&pem, password.as_deref())
-        .with_context(|| format!("reading key {}", path.display()))
-}
-
 /// Signs an in-toto Statement about FILE.
 pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
     let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
@@ -99,7 +87,7 @@ pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
     let digest = [("sha256".to_owned(), sha256_file(&args.file)?)].into();
     let subject = Subject::new(&subject_name(&args.file), digest)?;
     let statement = Statement::new(vec![subject], &predicate_type, predicate)?;
-    let key = signing_key(&args.key)?;
+    let key = super::key::signing_key(&args.key)?;
     let envelope = Envelope::sign(PAYLOAD_TYPE, &statement.to_json(), &key)?;
     super::sbom::write_atomically(&args.output_signature, &envelope.to_json())?;
     tracing::info!(file = %args.file.display(), predicate_type, "attested");

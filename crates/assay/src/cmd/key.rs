@@ -130,14 +130,20 @@ fn write_new(path: &Path, bytes: &[u8], mode: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn public(args: &PublicArgs) -> anyhow::Result<ExitCode> {
-    let pem = fs_err::read_to_string(&args.key)?;
-    let key = if pem.contains("ENCRYPTED") {
-        SigningKey::from_pem(&pem, Some(&password(false)?))
+/// Reads a signing key, asking for the password only when the file is encrypted.
+pub fn signing_key(path: &Path) -> anyhow::Result<SigningKey> {
+    let pem = fs_err::read_to_string(path)?;
+    let password = if pem.contains("ENCRYPTED") {
+        Some(password(false)?)
     } else {
-        SigningKey::from_pem(&pem, None)
-    }
-    .with_context(|| format!("reading {}", args.key.display()))?;
+        None
+    };
+    SigningKey::from_pem(&pem, password.as_deref())
+        .with_context(|| format!("reading {}", path.display()))
+}
+
+fn public(args: &PublicArgs) -> anyhow::Result<ExitCode> {
+    let key = signing_key(&args.key)?;
     std::io::stdout()
         .lock()
         .write_all(key.verifying_key().to_public_pem().as_bytes())?;
