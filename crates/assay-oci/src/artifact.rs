@@ -223,6 +223,7 @@ impl DescriptorWire {
             size: self.size,
             platform: None,
             annotations: self.annotations.clone(),
+            artifact_type: None,
         }
     }
 }

@@ -122,6 +122,7 @@ fn descriptor(media_type: &str, digest: Digest, size: u64) -> Descriptor {
         size,
         platform: None,
         annotations: BTreeMap::new(),
+        artifact_type: None,
     }
 }
 

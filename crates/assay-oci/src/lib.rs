@@ -15,6 +15,9 @@
 //!   did not create and never writing outside the target.
 //! - [`artifact`] pushes a single file to a registry as an OCI artifact (one layer, empty
 //!   config, deterministic manifest) and pulls it back, verified, into place.
+//! - [`store`] puts a registry repository ([`store::RegistryRepo`]) and an OCI layout directory
+//!   ([`store::LayoutRepo`]) behind one [`store::Repository`] trait: verified manifests and
+//!   blobs, referrers (API or tag schema), and [`store::copy_manifest`] between any two.
 #![cfg_attr(
     not(test),
     deny(
@@ -39,6 +42,7 @@ pub mod layout;
 pub mod manifest;
 pub mod media;
 pub mod registry;
+pub mod store;
 
 pub use error::ImageError;
 pub use image::{Image, OpenOptions, open_image};

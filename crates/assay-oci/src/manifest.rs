@@ -61,6 +61,8 @@ struct WireDescriptor {
     platform: Option<WirePlatform>,
     #[serde(default)]
     annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    artifact_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +100,8 @@ pub struct Descriptor {
     pub platform: Option<Platform>,
     /// Annotations (e.g. `org.opencontainers.image.ref.name` in layouts).
     pub annotations: BTreeMap<String, String>,
+    /// For referrers (index entries naming artifacts): the manifest's `artifactType`.
+    pub artifact_type: Option<String>,
 }
 
 impl From<WireDescriptor> for Descriptor {
@@ -112,6 +116,7 @@ impl From<WireDescriptor> for Descriptor {
                 variant: p.variant,
             }),
             annotations: w.annotations,
+            artifact_type: w.artifact_type,
         }
     }
 }

@@ -19,7 +19,10 @@
 //! Writes follow the OCI distribution spec's push workflow: [`RegistryClient::put_blob`] asks
 //! `HEAD /v2/<name>/blobs/<digest>` first and, when the blob is absent, does a monolithic upload
 //! (`POST /v2/<name>/blobs/uploads/`, then `PUT <Location>?digest=<digest>` with the whole body);
-//! [`RegistryClient::put_manifest`] is `PUT /v2/<name>/manifests/<reference>`. Write requests
+//! [`RegistryClient::put_manifest`] is `PUT /v2/<name>/manifests/<reference>` (and
+//! [`RegistryClient::push_manifest`] also reports the response's `OCI-Subject` header, by which
+//! a registry says it indexed the manifest's `subject` for the referrers API);
+//! [`RegistryClient::delete_manifest`] is `DELETE /v2/<name>/manifests/<digest>`. Write requests
 //! ask the token realm for `repository:<name>:pull,push` and keep that token apart from the
 //! pull token. A streamed blob body cannot be sent twice, so the upload's `POST` (with an empty
 //! body) is where a challenge is answered; the `PUT` reuses that authorization, and only when
@@ -111,6 +114,17 @@ pub enum BlobPush {
     Uploaded,
     /// The repository already held the blob; nothing was sent.
     AlreadyPresent,
+}
+
+/// What [`RegistryClient::push_manifest`] stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestPush {
+    /// The SHA-256 digest of the bytes sent (checked against `Docker-Content-Digest`).
+    pub digest: Digest,
+    /// The response's `OCI-Subject` header: present when the registry processed the manifest's
+    /// `subject` for its referrers API (OCI distribution spec 1.1, "Pushing Manifests with
+    /// Subject").
+    pub oci_subject: Option<String>,
 }
 
 /// Whether a request reads or writes the repository: decides the token scope asked for and
@@ -340,6 +354,16 @@ impl RegistryClient {
         })
     }
 
+    /// `host[:port]/repository`, for messages.
+    pub fn location(&self) -> String {
+        let host = self
+            .inner
+            .origin
+            .split_once("://")
+            .map_or(self.inner.origin.as_str(), |(_, host)| host);
+        format!("{host}/{}", self.inner.repository)
+    }
+
     /// GET `/v2/<repo>/manifests/<key>` where `key` is a tag or digest string, with the given
     /// `Accept` media types. The body is capped at [`MAX_MANIFEST_BYTES`].
     pub fn get_manifest(
@@ -355,8 +379,36 @@ impl RegistryClient {
             Resource::Manifest,
             key,
         )?;
-        let content_type = header_string(&resp, header::CONTENT_TYPE.as_str());
-        let docker_content_digest = header_string(&resp, "docker-content-digest");
+        self.read_manifest_body(&url, &mut resp, key)
+    }
+
+    /// GET `/v2/<repo>/referrers/<digest>` (OCI distribution spec 1.1, "Listing Referrers"),
+    /// asking for an OCI image index. `Ok(None)` when the registry answers `404`, as registries
+    /// without the referrers API do. The body is capped at [`MAX_MANIFEST_BYTES`]; only the
+    /// first page is read (a `Link` header naming more is ignored).
+    pub fn get_referrers(
+        &self,
+        subject: &Digest,
+    ) -> Result<Option<FetchedManifest>, RegistryError> {
+        let key = subject.to_string();
+        let path = format!("referrers/{key}");
+        let accept = Some(crate::media::OCI_INDEX);
+        match self.fetch(&path, accept, Resource::Manifest, &key) {
+            Ok((url, mut resp)) => self.read_manifest_body(&url, &mut resp, &key).map(Some),
+            Err(RegistryError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The headers and at most [`MAX_MANIFEST_BYTES`] of body of a manifest-like response.
+    fn read_manifest_body(
+        &self,
+        url: &str,
+        resp: &mut Response<Body>,
+        key: &str,
+    ) -> Result<FetchedManifest, RegistryError> {
+        let content_type = header_string(resp, header::CONTENT_TYPE.as_str());
+        let docker_content_digest = header_string(resp, "docker-content-digest");
         let bytes = match resp
             .body_mut()
             .with_config()
@@ -371,7 +423,7 @@ impl RegistryClient {
                     limit: MAX_MANIFEST_BYTES,
                 });
             }
-            Err(source) => return Err(transport(&url, source)),
+            Err(source) => return Err(transport(url, source)),
         };
         Ok(FetchedManifest {
             bytes,

@@ -54,6 +54,16 @@ impl RegistryClient {
         media_type: &str,
         bytes: &[u8],
     ) -> Result<Digest, RegistryError> {
+        self.push_manifest(key, media_type, bytes).map(|p| p.digest)
+    }
+
+    /// [`Self::put_manifest`], also reporting the response's `OCI-Subject` header.
+    pub fn push_manifest(
+        &self,
+        key: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<ManifestPush, RegistryError> {
         self.check_key(key)?;
         if bytes.len() as u64 > MAX_MANIFEST_BYTES {
             return Err(RegistryError::ManifestTooLarge {
@@ -72,7 +82,25 @@ impl RegistryClient {
         let (_, resp) = self.check_status(url, resp, Resource::Manifest, key)?;
         let digest = Digest::sha256(bytes);
         self.check_returned_digest(&resp, Resource::Manifest, &digest)?;
-        Ok(digest)
+        let oci_subject = header_string(&resp, "oci-subject");
+        Ok(ManifestPush {
+            digest,
+            oci_subject,
+        })
+    }
+
+    /// DELETE `/v2/<repo>/manifests/<digest>`. Registries that do not allow deletes answer
+    /// `405` ([`RegistryError::Http`]); an unknown manifest is [`RegistryError::NotFound`].
+    pub fn delete_manifest(&self, digest: &Digest) -> Result<(), RegistryError> {
+        let key = digest.to_string();
+        let url = self.api_url(&format!("manifests/{key}"));
+        let resp = self.send_authorized(&Call {
+            method: Method::DELETE,
+            access: Access::Push,
+            ..Call::get(&url, None)
+        })?;
+        self.check_status(url, resp, Resource::Manifest, &key)?;
+        Ok(())
     }
 
     /// POST `/v2/<repo>/blobs/uploads/`: opens an upload session and returns its absolute URL.
