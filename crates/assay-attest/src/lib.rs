@@ -4,8 +4,11 @@
 //!   written to cosign's encrypted key format and standard PEM; a [`keys::KeySource`] seam so
 //!   KMS backends can be added without touching callers.
 //! - [`dsse`]: DSSE envelopes (parse, pre-authentication encoding, sign, verify).
+//! - [`bundle`]: Sigstore bundles (v0.1 to v0.3: parse, write, sign and verify with a key).
 //! - [`statement`]: in-toto Statements (v1, and v0.1 for reading); [`predicate`]: cosign's
 //!   short names for predicate types.
+//! - [`cosign`]: signatures and attestations stored next to images as cosign stores them
+//!   (`.sig`/`.att` tags and OCI 1.1 referrers holding Sigstore bundles).
 #![cfg_attr(
     not(test),
     deny(
@@ -16,6 +19,8 @@
     )
 )]
 
+pub mod bundle;
+pub mod cosign;
 pub mod dsse;
 pub mod keys;
 pub mod predicate;

@@ -48,6 +48,21 @@ pub enum Command {
     Db(crate::cmd::db::DbArgs),
     /// Key pairs: generate (cosign's encrypted format), print a public key.
     Key(crate::cmd::key::KeyArgs),
+    /// Sign an image; the signature is stored in its registry the way cosign stores it.
+    Sign(crate::cmd::sign::SignArgs),
+    /// Verify an image's signatures with a public key.
+    Verify(crate::cmd::sign::VerifyArgs),
+    /// Attach a signed in-toto attestation (SBOM, provenance, vulnerability report, VEX, ...)
+    /// to an image.
+    Attest(crate::cmd::attest::AttestArgs),
+    /// Verify an image's attestations of one predicate type with a public key.
+    VerifyAttestation(crate::cmd::attest::VerifyAttestationArgs),
+    /// List the signatures, attestations and referrers attached to an image (unverified).
+    Tree(crate::cmd::tree::TreeArgs),
+    /// Print the signatures or attestations attached to an image (unverified).
+    Download(crate::cmd::tree::DownloadArgs),
+    /// Save an image and everything attached to it as an OCI layout (for --local-image).
+    Save(crate::cmd::save::SaveArgs),
     /// Sign an in-toto Statement about a file (DSSE envelope out).
     AttestBlob(crate::cmd::attest_blob::AttestBlobArgs),
     /// Verify a DSSE-enveloped in-toto Statement about a file with a public key.

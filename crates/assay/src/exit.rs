@@ -49,6 +49,12 @@ fn classify(err: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<Refused>().is_some() {
             return REFUSED;
         }
+        if cause.downcast_ref::<NoSignatures>().is_some() {
+            return NO_SIGNATURES;
+        }
+        if let Some(c) = cause.downcast_ref::<assay_attest::cosign::CosignError>() {
+            return cosign_code(c);
+        }
     }
     ERROR
 }
@@ -72,6 +78,27 @@ fn dsse_code(e: &assay_attest::dsse::DsseError) -> u8 {
         _ => REFUSED,
     }
 }
+
+fn cosign_code(e: &assay_attest::cosign::CosignError) -> u8 {
+    use assay_attest::cosign::CosignError;
+    use assay_oci::store::StoreError;
+    match e {
+        CosignError::Store(StoreError::Image(i)) => image_code(i),
+        CosignError::Store(StoreError::Manifest(_))
+        | CosignError::TooManyLayers { .. }
+        | CosignError::TooManyItems { .. }
+        | CosignError::TooMuchData { .. }
+        | CosignError::NotAnAttachment { .. }
+        | CosignError::Payload { .. } => REFUSED,
+        CosignError::Dsse(d) => dsse_code(d),
+        _ => ERROR,
+    }
+}
+
+/// Verification found nothing to verify (exit 5).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NoSignatures(pub String);
 
 /// A check the CLI itself made failed (e.g. a subject digest that does not match): exit 3.
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,6 @@
 //! One module per verb, plus the source opening they share.
 
+pub mod attest;
 pub mod attest_blob;
 pub mod completion;
 pub mod db;
@@ -7,8 +8,12 @@ pub mod db_oci;
 pub mod export;
 pub mod inspect;
 pub mod key;
+pub mod save;
 pub mod sbom;
 pub mod scan;
+pub mod sign;
+pub mod target;
+pub mod tree;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,6 +35,13 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sbom(a) => sbom::run(&a),
         Command::Db(a) => db::run(&a),
         Command::Key(a) => key::run(&a),
+        Command::Sign(a) => sign::sign(&a),
+        Command::Verify(a) => sign::verify(&a),
+        Command::Attest(a) => attest::attest(&a),
+        Command::VerifyAttestation(a) => attest::verify(&a),
+        Command::Tree(a) => tree::tree(&a),
+        Command::Download(a) => tree::download(&a),
+        Command::Save(a) => save::run(&a),
         Command::AttestBlob(a) => attest_blob::attest(&a),
         Command::VerifyBlobAttestation(a) => attest_blob::verify(&a),
         Command::Scan(a) => scan::run(&a),

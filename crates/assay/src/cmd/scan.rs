@@ -245,7 +245,7 @@ fn write_outputs(args: &ScanArgs, report: &Report) -> anyhow::Result<()> {
 }
 
 /// `SOURCE_DATE_EPOCH` when set (reproducible documents), else now.
-fn created_time() -> anyhow::Result<String> {
+pub(crate) fn created_time() -> anyhow::Result<String> {
     let secs = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => v
             .trim()
