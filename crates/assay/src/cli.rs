@@ -63,9 +63,14 @@ pub enum Command {
     Download(crate::cmd::tree::DownloadArgs),
     /// Save an image and everything attached to it as an OCI layout (for --local-image).
     Save(crate::cmd::save::SaveArgs),
-    /// Sign an in-toto Statement about a file (DSSE envelope out).
+    /// Sign a file; the signature goes into a Sigstore bundle.
+    SignBlob(crate::cmd::sign_blob::SignBlobArgs),
+    /// Verify a file's Sigstore bundle with a public key.
+    VerifyBlob(crate::cmd::sign_blob::VerifyBlobArgs),
+    /// Sign an in-toto Statement about a file (DSSE envelope or Sigstore bundle out).
     AttestBlob(crate::cmd::attest_blob::AttestBlobArgs),
-    /// Verify a DSSE-enveloped in-toto Statement about a file with a public key.
+    /// Verify an in-toto Statement about a file (DSSE envelope or Sigstore bundle) with a
+    /// public key.
     VerifyBlobAttestation(crate::cmd::attest_blob::VerifyBlobAttestationArgs),
     /// Print a shell completion script.
     Completion(crate::cmd::completion::CompletionArgs),

@@ -52,6 +52,9 @@ fn classify(err: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<NoSignatures>().is_some() {
             return NO_SIGNATURES;
         }
+        if let Some(b) = cause.downcast_ref::<assay_attest::bundle::BundleError>() {
+            return bundle_code(b);
+        }
         if let Some(c) = cause.downcast_ref::<assay_attest::cosign::CosignError>() {
             return cosign_code(c);
         }
@@ -91,6 +94,22 @@ fn cosign_code(e: &assay_attest::cosign::CosignError) -> u8 {
         | CosignError::NotAnAttachment { .. }
         | CosignError::Payload { .. } => REFUSED,
         CosignError::Dsse(d) => dsse_code(d),
+        CosignError::Bundle(b) => bundle_code(b),
+        _ => ERROR,
+    }
+}
+
+fn bundle_code(e: &assay_attest::bundle::BundleError) -> u8 {
+    use assay_attest::bundle::BundleError;
+    match e {
+        BundleError::NoSignature { .. } => NO_SIGNATURES,
+        BundleError::Dsse(d) => dsse_code(d),
+        BundleError::BadSignature { .. }
+        | BundleError::DigestMismatch { .. }
+        | BundleError::NotASubject { .. }
+        | BundleError::NotAStatement { .. }
+        | BundleError::Statement(_)
+        | BundleError::NotKeySigned { .. } => REFUSED,
         _ => ERROR,
     }
 }

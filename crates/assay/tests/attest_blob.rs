@@ -192,3 +192,140 @@ fn in_toto_reference_attestation_verifies() {
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
 }
+
+/// `sign-blob --bundle` / `verify-blob --bundle`: by file and by digest; every mismatch is
+/// exit 3, a bundle without a signature is exit 5.
+#[test]
+fn sign_blob_bundle_round_trip() {
+    let s = setup();
+    let bundle = s.root.join("blob.sigstore.json").display().to_string();
+    let o = run(&["sign-blob", &s.file, "--key", &s.key, "--bundle", &bundle]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    assert_eq!(
+        json["mediaType"],
+        "application/vnd.dev.sigstore.bundle.v0.3+json"
+    );
+    assert_eq!(
+        json["messageSignature"]["messageDigest"]["algorithm"],
+        "SHA2_256"
+    );
+    let digest = common::sha256(&std::fs::read(&s.file).unwrap());
+    for artifact in [s.file.as_str(), digest.as_str()] {
+        let o = run(&[
+            "verify-blob",
+            artifact,
+            "--key",
+            &s.public,
+            "--bundle",
+            &bundle,
+        ]);
+        assert!(o.status.success(), "{artifact}: {}", stderr(&o));
+        assert!(stderr(&o).contains("Verified OK"));
+    }
+
+    let other = s.root.join("other.bin");
+    std::fs::write(&other, b"release bytes!\n").unwrap();
+    let o = run(&[
+        "verify-blob",
+        &other.display().to_string(),
+        "--key",
+        &s.public,
+        "--bundle",
+        &bundle,
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("differs"), "{}", stderr(&o));
+
+    let o = run(&[
+        "key",
+        "generate",
+        "--output-key-prefix",
+        &s.root.join("k3").display().to_string(),
+    ]);
+    assert!(o.status.success());
+    let wrong = s.root.join("k3.pub").display().to_string();
+    let o = run(&["verify-blob", &s.file, "--key", &wrong, "--bundle", &bundle]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("does not verify"), "{}", stderr(&o));
+}
+
+/// `attest-blob --bundle` / `verify-blob-attestation --bundle`.
+#[test]
+fn attest_blob_bundle_round_trip() {
+    let s = setup();
+    let bundle = s.root.join("att.sigstore.json").display().to_string();
+    let o = run(&[
+        "attest-blob",
+        &s.file,
+        "--predicate",
+        &s.predicate,
+        "--type",
+        "slsaprovenance",
+        "--key",
+        &s.key,
+        "--bundle",
+        &bundle,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    assert_eq!(
+        json["dsseEnvelope"]["payloadType"],
+        "application/vnd.in-toto+json"
+    );
+    let verify_bundle = |file: &str, ty: &str| {
+        run(&[
+            "verify-blob-attestation",
+            file,
+            "--key",
+            &s.public,
+            "--type",
+            ty,
+            "--bundle",
+            &bundle,
+        ])
+    };
+    let o = verify_bundle(&s.file, "slsaprovenance");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = verify_bundle(&s.file, "spdxjson");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let other = s.root.join("other.bin");
+    std::fs::write(&other, b"other\n").unwrap();
+    let o = verify_bundle(&other.display().to_string(), "slsaprovenance");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+/// Key-signed bundles from the sigstore-conformance suite (made by a Sigstore client, with
+/// transparency-log entries) verify with the CLI; the output says the log was not checked.
+#[test]
+fn conformance_key_bundles_verify() {
+    let Some(root) = corpus("sigstore/conformance/bundle-verify") else {
+        return;
+    };
+    let artifact = root.join("a.txt").display().to_string();
+    for case in ["managed-key-happy-path", "managed-key-and-trusted-root"] {
+        let dir = root.join(case);
+        let o = run(&[
+            "verify-blob",
+            &artifact,
+            "--key",
+            &dir.join("key.pub").display().to_string(),
+            "--bundle",
+            &dir.join("bundle.sigstore.json").display().to_string(),
+        ]);
+        assert!(o.status.success(), "{case}: {}", stderr(&o));
+        assert!(stderr(&o).contains("not checked"), "{case}: {}", stderr(&o));
+        let o = run(&[
+            "verify-blob",
+            &artifact,
+            "--key",
+            &corpus("sigstore/dsse-intoto/bob.pub")
+                .unwrap()
+                .display()
+                .to_string(),
+            "--bundle",
+            &dir.join("bundle.sigstore.json").display().to_string(),
+        ]);
+        assert_eq!(o.status.code(), Some(3), "{case}: {}", stderr(&o));
+    }
+}

@@ -30,9 +30,12 @@ pub struct AttestBlobArgs {
     /// Private key file (cosign encrypted, or PKCS#8/SEC1/PKCS#1 PEM).
     #[arg(long, value_name = "FILE")]
     key: PathBuf,
-    /// Write the DSSE envelope (JSON) here.
+    /// Write the bare DSSE envelope (JSON) here.
+    #[arg(long, value_name = "FILE", required_unless_present = "bundle")]
+    output_signature: Option<PathBuf>,
+    /// Write a Sigstore bundle (v0.3 JSON) holding the envelope here.
     #[arg(long, value_name = "FILE")]
-    output_signature: PathBuf,
+    bundle: Option<PathBuf>,
 }
 
 /// Arguments of `assay verify-blob-attestation`.
@@ -46,9 +49,17 @@ pub struct VerifyBlobAttestationArgs {
     /// Required predicate type (as for attest-blob).
     #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
     predicate_type: String,
-    /// The DSSE envelope (JSON).
+    /// The bare DSSE envelope (JSON).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "bundle",
+        conflicts_with = "bundle"
+    )]
+    signature: Option<PathBuf>,
+    /// A Sigstore bundle (JSON) holding the envelope.
     #[arg(long, value_name = "FILE")]
-    signature: PathBuf,
+    bundle: Option<PathBuf>,
 }
 
 /// Hex SHA-256 of a file, streamed.
@@ -89,7 +100,13 @@ pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
     let statement = Statement::new(vec![subject], &predicate_type, predicate)?;
     let key = super::key::signing_key(&args.key)?;
     let envelope = Envelope::sign(PAYLOAD_TYPE, &statement.to_json(), &key)?;
-    super::sbom::write_atomically(&args.output_signature, &envelope.to_json())?;
+    if let Some(path) = &args.output_signature {
+        super::sbom::write_atomically(path, &envelope.to_json())?;
+    }
+    if let Some(path) = &args.bundle {
+        let bundle = assay_attest::bundle::attest(&key.verifying_key(), envelope)?;
+        super::sbom::write_atomically(path, &bundle.to_json())?;
+    }
     tracing::info!(file = %args.file.display(), predicate_type, "attested");
     Ok(crate::exit::ok())
 }
@@ -98,12 +115,12 @@ pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
 /// required predicate type.
 pub fn verify(args: &VerifyBlobAttestationArgs) -> anyhow::Result<ExitCode> {
     let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
-    let key = VerifyingKey::from_pem(&fs_err::read_to_string(&args.key)?)
-        .with_context(|| format!("reading public key {}", args.key.display()))?;
-    let envelope = Envelope::from_json(&fs_err::read(&args.signature)?)
-        .with_context(|| format!("reading {}", args.signature.display()))?;
-    let statement = verify_statement(&envelope, &[&key as &dyn Verify], 1)
-        .with_context(|| format!("verifying {}", args.signature.display()))?;
+    let key = super::sign_blob::public_key(&args.key)?;
+    let statement = match (&args.signature, &args.bundle) {
+        (Some(path), _) => envelope_statement(path, &key)?,
+        (None, Some(path)) => bundle_statement(path, &key, &args.file)?,
+        (None, None) => anyhow::bail!("give --signature or --bundle"),
+    };
     if statement.predicate_type() != predicate_type {
         return Err(Refused(format!(
             "predicate type is {}, not {predicate_type}",
@@ -124,4 +141,32 @@ pub fn verify(args: &VerifyBlobAttestationArgs) -> anyhow::Result<ExitCode> {
         eprintln!("Verified OK");
     }
     Ok(crate::exit::ok())
+}
+
+/// The Statement of a bare envelope, after verifying it.
+fn envelope_statement(path: &Path, key: &VerifyingKey) -> anyhow::Result<Statement> {
+    let envelope = Envelope::from_json(&fs_err::read(path)?)
+        .with_context(|| format!("reading {}", path.display()))?;
+    verify_statement(&envelope, &[key as &dyn Verify], 1)
+        .with_context(|| format!("verifying {}", path.display()))
+}
+
+/// The Statement of a bundle's envelope, after verifying it against FILE.
+fn bundle_statement(path: &Path, key: &VerifyingKey, file: &Path) -> anyhow::Result<Statement> {
+    let bundle = super::sign_blob::read_bundle(path)?;
+    let bytes = fs_err::read(file)?;
+    let verified = assay_attest::bundle::verify_with_key(
+        &bundle,
+        key,
+        assay_attest::bundle::Artifact::Bytes(&bytes),
+    )
+    .with_context(|| format!("verifying {}", path.display()))?;
+    match verified.content {
+        assay_attest::bundle::VerifiedContent::Statement(s) => Ok(s),
+        assay_attest::bundle::VerifiedContent::MessageSignature => Err(Refused(format!(
+            "{} holds a message signature, not an attestation",
+            path.display()
+        ))
+        .into()),
+    }
 }

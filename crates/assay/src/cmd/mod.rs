@@ -12,6 +12,7 @@ pub mod save;
 pub mod sbom;
 pub mod scan;
 pub mod sign;
+pub mod sign_blob;
 pub mod target;
 pub mod tree;
 
@@ -42,6 +43,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Tree(a) => tree::tree(&a),
         Command::Download(a) => tree::download(&a),
         Command::Save(a) => save::run(&a),
+        Command::SignBlob(a) => sign_blob::sign(&a),
+        Command::VerifyBlob(a) => sign_blob::verify(&a),
         Command::AttestBlob(a) => attest_blob::attest(&a),
         Command::VerifyBlobAttestation(a) => attest_blob::verify(&a),
         Command::Scan(a) => scan::run(&a),
