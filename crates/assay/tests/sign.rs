@@ -681,3 +681,48 @@ fn saved_layout_verifies_offline() {
     let (code, err) = f.code(&["verify", &dir, "--local-image", "--key", &f.path("k.pub")]);
     assert_eq!(code, EXIT_REFUSED, "{err}");
 }
+
+/// cosign still writes in-toto Statement v0.1 in `.att` layers; such a layer, pushed by hand,
+/// verifies, and `download attestation` prints it unchanged.
+#[test]
+fn statement_v01_attestation_verifies() {
+    use assay_attest::dsse::Envelope;
+    use assay_attest::keys::SigningKey;
+    let Some(f) = Fixture::new("v01") else { return };
+    let key =
+        SigningKey::from_cosign_pem(&std::fs::read_to_string(f.path("k.key")).unwrap(), b"pw")
+            .unwrap();
+    let statement = json!({
+        "_type": "https://in-toto.io/Statement/v0.1",
+        "predicateType": "https://cosign.sigstore.dev/attestation/v1",
+        "subject": [{"name": format!("{}/{}", f.reg.host, f.repo), "digest": {"sha256": f.digest.trim_start_matches("sha256:")}}],
+        "predicate": {"Data": "hello", "Timestamp": "2024-01-01T00:00:00Z"},
+    });
+    let envelope = Envelope::sign(
+        "application/vnd.in-toto+json",
+        &serde_json::to_vec(&statement).unwrap(),
+        &key,
+    )
+    .unwrap()
+    .to_json();
+    let layer = f.reg.put_blob(&f.repo, &envelope);
+    let config = f.reg.put_blob(&f.repo, b"{}");
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2, "digest": config},
+        "layers": [{
+            "mediaType": "application/vnd.dsse.envelope.v1+json",
+            "size": envelope.len(),
+            "digest": layer,
+            "annotations": {"dev.cosignproject.cosign/signature": "", "predicateType": "https://cosign.sigstore.dev/attestation/v1"},
+        }],
+    });
+    f.reg.put_manifest(&f.repo, &f.sig_tag("att"), &manifest);
+    let (code, err) = f.verify_att("custom");
+    assert_eq!(code, 0, "{err}");
+    let o = f.ok(&["download", "attestation", &f.image]);
+    assert_eq!(stdout(&o).trim().as_bytes(), &envelope[..]);
+    let (code, err) = f.verify_att("slsaprovenance");
+    assert_eq!(code, EXIT_NO_SIGNATURES, "{err}");
+}
