@@ -488,8 +488,14 @@ fn check_statement(
         .cloned()
         .flatten()
         .unwrap_or_default();
-    let statement =
-        statement::verify_statement(envelope, &verifiers, 1).map_err(|e| e.to_string())?;
+    // DSSE `protocol.md`: after the signatures, reject an unsupported PAYLOAD_TYPE, then parse.
+    if verified.payload_type != statement::PAYLOAD_TYPE {
+        return Err(format!(
+            "payload type is {:?}, not an in-toto Statement",
+            verified.payload_type
+        ));
+    }
+    let statement = Statement::from_json(&verified.payload).map_err(|e| e.to_string())?;
     if !statement.matches_digest(subject.digest.algorithm().as_str(), subject.digest.hex()) {
         return Err(format!(
             "statement subjects do not include {}",
