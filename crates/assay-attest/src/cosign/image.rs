@@ -396,48 +396,65 @@ pub fn verify_signatures(
                 manifest: manifest.clone(),
                 layer: layer.descriptor.digest.clone(),
             };
-            match check_simple_signing(layer, subject, keys) {
-                Ok((key_id, claim)) => checked.verified.push(VerifiedSignature {
-                    origin,
-                    key_id,
-                    claim,
-                }),
-                Err(reason) => checked.rejected.push((origin, reason)),
-            }
+            let outcome = check_simple_signing(layer, subject, keys);
+            record_signature(&mut checked, origin, outcome.map(Some));
         }
     }
     for found in bundles {
         let origin = Origin::Referrer {
             manifest: found.manifest.clone(),
         };
-        match found
+        let outcome = found
             .envelope
             .map_err(|e| e.to_string())
             .and_then(|env| check_statement(&env, subject, keys))
-        {
-            Ok((key_id, statement)) if statement.predicate_type() == SIGN_PREDICATE_TYPE => {
-                let claim = SimpleSigning {
-                    docker_reference: statement
-                        .subjects()
-                        .first()
-                        .map(|s| s.name().to_owned())
-                        .unwrap_or_default(),
-                    digest: subject.digest.clone(),
-                    optional: BTreeMap::new(),
-                };
-                checked.verified.push(VerifiedSignature {
-                    origin,
-                    key_id,
-                    claim,
-                });
-            }
-            Ok((_, statement)) => checked
-                .other_types
-                .push(statement.predicate_type().to_owned()),
-            Err(reason) => checked.rejected.push((origin, reason)),
-        }
+            .map(|(key_id, statement)| bundle_signature(subject, key_id, &statement, &mut checked));
+        record_signature(&mut checked, origin, outcome);
     }
     Ok(checked)
+}
+
+/// Files one item's outcome: verified, rejected, or (`Ok(None)`) verified but not a signature.
+fn record_signature(
+    checked: &mut Checked<VerifiedSignature>,
+    origin: Origin,
+    outcome: Result<Option<(String, SimpleSigning)>, String>,
+) {
+    match outcome {
+        Ok(Some((key_id, claim))) => checked.verified.push(VerifiedSignature {
+            origin,
+            key_id,
+            claim,
+        }),
+        Ok(None) => {}
+        Err(reason) => checked.rejected.push((origin, reason)),
+    }
+}
+
+/// A verified bundle Statement as a signature claim, when its predicate type is cosign v3's
+/// signature type; otherwise it is noted as another type.
+fn bundle_signature(
+    subject: &Subject,
+    key_id: String,
+    statement: &Statement,
+    checked: &mut Checked<VerifiedSignature>,
+) -> Option<(String, SimpleSigning)> {
+    if statement.predicate_type() != SIGN_PREDICATE_TYPE {
+        checked
+            .other_types
+            .push(statement.predicate_type().to_owned());
+        return None;
+    }
+    let claim = SimpleSigning {
+        docker_reference: statement
+            .subjects()
+            .first()
+            .map(|s| s.name().to_owned())
+            .unwrap_or_default(),
+        digest: subject.digest.clone(),
+        optional: BTreeMap::new(),
+    };
+    Some((key_id, claim))
 }
 
 /// One `.sig` layer: signature over the exact layer bytes, then the payload must name the
@@ -519,30 +536,14 @@ pub fn verify_attestations(
     let bundles = referrer::read(repo, &subject.digest, None, limits)?;
     let count = legacy.as_ref().map_or(0, |a| a.layers.len()) + bundles.len();
     limits.check_items("attestations", count)?;
-    let mut candidates: Vec<(Origin, Result<Envelope, String>)> = Vec::new();
-    if let Some(attachments) = legacy {
-        let manifest = attachments
-            .manifest
-            .clone()
-            .unwrap_or_else(|| subject.digest.clone());
-        candidates.extend(attachments.layers.iter().map(|l| {
-            let origin = Origin::Legacy {
-                manifest: manifest.clone(),
-                layer: l.descriptor.digest.clone(),
-            };
-            (
-                origin,
-                Envelope::from_json(&l.content).map_err(|e| e.to_string()),
-            )
-        }));
-    }
+    let mut candidates = legacy
+        .map(|a| legacy_envelopes(&a, subject))
+        .unwrap_or_default();
     candidates.extend(bundles.into_iter().map(|b| {
-        (
-            Origin::Referrer {
-                manifest: b.manifest,
-            },
-            b.envelope.map_err(|e| e.to_string()),
-        )
+        let origin = Origin::Referrer {
+            manifest: b.manifest,
+        };
+        (origin, b.envelope.map_err(|e| e.to_string()))
     }));
     for (origin, envelope) in candidates {
         let outcome =
@@ -566,6 +567,31 @@ pub fn verify_attestations(
         }
     }
     Ok(checked)
+}
+
+/// The `.att` layers as envelopes (or why a layer is not one).
+fn legacy_envelopes(
+    attachments: &legacy::Attachments,
+    subject: &Subject,
+) -> Vec<(Origin, Result<Envelope, String>)> {
+    let manifest = attachments
+        .manifest
+        .clone()
+        .unwrap_or_else(|| subject.digest.clone());
+    attachments
+        .layers
+        .iter()
+        .map(|l| {
+            let origin = Origin::Legacy {
+                manifest: manifest.clone(),
+                layer: l.descriptor.digest.clone(),
+            };
+            (
+                origin,
+                Envelope::from_json(&l.content).map_err(|e| e.to_string()),
+            )
+        })
+        .collect()
 }
 
 /// Everything attached to the subject, unverified: the legacy manifests' layers and the

@@ -121,6 +121,14 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The default limits with another byte budget.
+    pub fn with_max_bytes(max_bytes: u64) -> Self {
+        Self {
+            max_bytes,
+            ..Self::default()
+        }
+    }
+
     fn check_layers(&self, count: usize) -> Result<(), CosignError> {
         if count > self.max_layers {
             return Err(CosignError::TooManyLayers {
