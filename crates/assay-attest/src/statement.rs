@@ -17,6 +17,8 @@ use std::fmt;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
+use serde_json::value::RawValue;
+
 use crate::dsse::{DsseError, Envelope, Verify, json_string};
 
 /// The DSSE payload type of in-toto Statements.
@@ -114,13 +116,23 @@ impl Subject {
     }
 }
 
-/// A parsed, checked in-toto Statement.
-#[derive(Debug, Clone, PartialEq)]
+/// A parsed, checked in-toto Statement. The predicate is kept as its JSON text (checked to be
+/// an object), so verifying a large attestation does not build a tree of it.
+#[derive(Debug, Clone)]
 pub struct Statement {
     type_: StatementType,
     subjects: Vec<Subject>,
     predicate_type: String,
-    predicate: serde_json::Value,
+    predicate: Box<RawValue>,
+}
+
+impl PartialEq for Statement {
+    fn eq(&self, other: &Self) -> bool {
+        self.type_ == other.type_
+            && self.subjects == other.subjects
+            && self.predicate_type == other.predicate_type
+            && self.predicate.get() == other.predicate.get()
+    }
 }
 
 /// The Statement as written on the wire; unknown fields are ignored.
@@ -132,7 +144,7 @@ struct WireStatement {
     #[serde(rename = "predicateType")]
     predicate_type: String,
     #[serde(default)]
-    predicate: Option<serde_json::Value>,
+    predicate: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -150,7 +162,8 @@ impl Statement {
         predicate_type: &str,
         predicate: serde_json::Value,
     ) -> Result<Self, StatementError> {
-        let predicate = check_predicate(Some(predicate))?;
+        let raw = serde_json::value::to_raw_value(&predicate).map_err(StatementError::Json)?;
+        let predicate = check_predicate(Some(raw))?;
         check_statement(&subjects, predicate_type)?;
         Ok(Self {
             type_: StatementType::V1,
@@ -179,7 +192,8 @@ impl Statement {
     }
 
     /// Writes the Statement as compact JSON with the fields in the order `_type`, `subject`
-    /// (each `name` when set, then `digest` sorted by algorithm), `predicateType`, `predicate`.
+    /// (each `name` when set, then `digest` sorted by algorithm), `predicateType`, `predicate`
+    /// (its text as held: compact when built by [`Statement::new`]).
     pub fn to_json(&self) -> Vec<u8> {
         let subjects: Vec<String> = self.subjects.iter().map(subject_json).collect();
         format!(
@@ -216,9 +230,14 @@ impl Statement {
         &self.predicate_type
     }
 
-    /// The predicate (a JSON object; empty when unset).
-    pub fn predicate(&self) -> &serde_json::Value {
-        &self.predicate
+    /// The predicate (a JSON object; empty when unset), parsed from its text.
+    pub fn predicate(&self) -> serde_json::Value {
+        serde_json::from_str(self.predicate.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The predicate's JSON text, exactly as it appeared in the Statement.
+    pub fn predicate_json(&self) -> &str {
+        self.predicate.get()
     }
 }
 
@@ -252,13 +271,12 @@ fn check_statement(subjects: &[Subject], predicate_type: &str) -> Result<(), Sta
     Ok(())
 }
 
-/// Unset and `{}` are the same (spec: "Unset is treated the same as set-but-empty").
-fn check_predicate(
-    predicate: Option<serde_json::Value>,
-) -> Result<serde_json::Value, StatementError> {
+/// Unset and `{}` are the same (spec: "Unset is treated the same as set-but-empty"). A JSON
+/// value is an object exactly when its text starts with `{`.
+fn check_predicate(predicate: Option<Box<RawValue>>) -> Result<Box<RawValue>, StatementError> {
     match predicate {
-        None => Ok(serde_json::Value::Object(serde_json::Map::new())),
-        Some(value @ serde_json::Value::Object(_)) => Ok(value),
+        None => RawValue::from_string("{}".to_owned()).map_err(StatementError::Json),
+        Some(raw) if raw.get().trim_start().starts_with('{') => Ok(raw),
         Some(_) => Err(StatementError::PredicateNotObject),
     }
 }

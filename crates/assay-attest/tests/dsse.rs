@@ -605,7 +605,7 @@ fn statement_shape_rules() {
     );
     let statement = Statement::from_json(unnamed.as_bytes()).unwrap();
     assert_eq!(statement.subjects()[0].name(), "");
-    assert_eq!(statement.predicate(), &serde_json::json!({}));
+    assert_eq!(statement.predicate(), serde_json::json!({}));
     let array_predicate = unnamed.replace(
         r#""predicateType":"p""#,
         r#""predicateType":"p","predicate":[1]"#,
