@@ -7,6 +7,8 @@
 //! - [`bundle`]: Sigstore bundles (v0.1 to v0.3: parse, write, sign and verify with a key).
 //! - [`statement`]: in-toto Statements (v1, and v0.1 for reading); [`predicate`]: cosign's
 //!   short names for predicate types.
+//! - [`keyless`]: Sigstore bundle verification against a trusted root (Fulcio, SCT, Rekor,
+//!   timestamps) with an identity policy; every failure names its step.
 //! - [`cosign`]: signatures and attestations stored next to images as cosign stores them
 //!   (`.sig`/`.att` tags and OCI 1.1 referrers holding Sigstore bundles).
 #![cfg_attr(
@@ -22,6 +24,7 @@
 pub mod bundle;
 pub mod cosign;
 pub mod dsse;
+pub mod keyless;
 pub mod keys;
 pub mod predicate;
 pub mod statement;

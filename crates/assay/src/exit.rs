@@ -52,6 +52,13 @@ fn classify(err: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<NoSignatures>().is_some() {
             return NO_SIGNATURES;
         }
+        if let Some(k) = cause.downcast_ref::<assay_attest::keyless::KeylessError>() {
+            return if k.step.is_broken_input() {
+                ERROR
+            } else {
+                REFUSED
+            };
+        }
         if let Some(b) = cause.downcast_ref::<assay_attest::bundle::BundleError>() {
             return bundle_code(b);
         }

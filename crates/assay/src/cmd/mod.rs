@@ -6,6 +6,7 @@ pub mod completion;
 pub mod db;
 pub mod db_oci;
 pub mod export;
+pub mod identity;
 pub mod inspect;
 pub mod key;
 pub mod save;

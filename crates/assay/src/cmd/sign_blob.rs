@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use assay_attest::bundle::{self, Artifact, Bundle, Verified};
+use assay_attest::keyless;
 use assay_attest::keys::VerifyingKey;
 use clap::Args;
 
@@ -30,14 +31,16 @@ pub struct SignBlobArgs {
 /// Arguments of `assay verify-blob`.
 #[derive(Debug, Args)]
 pub struct VerifyBlobArgs {
-    /// The signed file, or `sha256:<hex>` of it (ECDSA P-256 and RSA keys only).
+    /// The signed file, or `sha256:<hex>` of it.
     file: String,
-    /// Public key file (PEM).
+    /// Public key file (PEM), for bundles signed with a key; otherwise give the identity flags.
     #[arg(long, value_name = "FILE")]
-    key: PathBuf,
+    key: Option<PathBuf>,
     /// The Sigstore bundle (JSON).
     #[arg(long, value_name = "FILE")]
     bundle: PathBuf,
+    #[command(flatten)]
+    identity: super::identity::IdentityArgs,
 }
 
 /// Signs FILE into a bundle.
@@ -62,22 +65,68 @@ pub fn read_bundle(path: &std::path::Path) -> anyhow::Result<Bundle> {
     Bundle::from_json(&fs_err::read(path)?).with_context(|| format!("reading {}", path.display()))
 }
 
-/// Verifies the bundle against FILE (or its digest) with the key.
+/// Verifies the bundle against FILE (or its digest): with the key, or keylessly against the
+/// trusted root and the identity policy.
 pub fn verify(args: &VerifyBlobArgs) -> anyhow::Result<ExitCode> {
-    let key = public_key(&args.key)?;
-    let bundle = read_bundle(&args.bundle)?;
-    let bytes;
-    let artifact = match args.file.strip_prefix("sha256:") {
-        Some(hex_digest) => Artifact::Digest(parse_sha256(hex_digest)?),
-        None => {
-            bytes = fs_err::read(&args.file)?;
-            Artifact::Bytes(&bytes)
-        }
+    let json = fs_err::read(&args.bundle)?;
+    let (digest, bytes) = match args.file.strip_prefix("sha256:") {
+        Some(hex_digest) => (Some(parse_sha256(hex_digest)?), Vec::new()),
+        None => (None, fs_err::read(&args.file)?),
     };
-    let verified = bundle::verify_with_key(&bundle, &key, artifact)
-        .with_context(|| format!("verifying {} against {}", args.bundle.display(), args.file))?;
-    say_verified(&verified);
+    let context = || format!("verifying {} against {}", args.bundle.display(), args.file);
+    match (&args.key, digest) {
+        (Some(key), _) if !has_tlog(&json) => {
+            let artifact = digest.map_or(Artifact::Bytes(&bytes), Artifact::Digest);
+            let bundle = Bundle::from_json(&json)
+                .with_context(|| format!("reading {}", args.bundle.display()))?;
+            let verified = bundle::verify_with_key(&bundle, &public_key(key)?, artifact)
+                .with_context(context)?;
+            say_verified(&verified);
+        }
+        (key, _) => {
+            let artifact =
+                digest.map_or(keyless::Artifact::Bytes(&bytes), keyless::Artifact::Sha256);
+            let root = args.identity.trust_root()?;
+            let verified = match key {
+                Some(key) => keyless::verify_with_key(&json, artifact, &public_key(key)?, &root),
+                None => keyless::verify(&json, artifact, &args.identity.policy()?, &root),
+            }
+            .with_context(context)?;
+            say_keyless(&verified, root.name());
+        }
+    }
     Ok(crate::exit::ok())
+}
+
+/// Whether the bundle carries transparency-log entries (then the trusted root is needed).
+fn has_tlog(json: &[u8]) -> bool {
+    Bundle::from_json(json).is_ok_and(|b| !b.verification_material().tlog_entries.is_empty())
+}
+
+/// Prints what a trust-root verification established.
+fn say_keyless(verified: &keyless::Verified, root: &str) {
+    let mut lines = vec!["Verified OK".to_owned()];
+    if let (Some(identity), Some(issuer)) = (&verified.identity, &verified.issuer) {
+        lines.push(format!("  signer: {identity} (issuer {issuer})"));
+    }
+    let checked = [
+        ("certificate chain", verified.certificate_checked),
+        ("SCT", verified.sct_checked),
+        ("transparency log", verified.tlog_checked),
+    ];
+    let names: Vec<&str> = checked
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(n, _)| *n)
+        .collect();
+    lines.push(format!(
+        "  checked against the {root} trusted root: {}",
+        names.join(", ")
+    ));
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{}", lines.join("\n"));
+    }
 }
 
 fn parse_sha256(hex_digest: &str) -> anyhow::Result<[u8; 32]> {

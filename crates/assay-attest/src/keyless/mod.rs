@@ -1,0 +1,169 @@
+//! Keyless verification of Sigstore bundles (v0.1–v0.3, message signatures and DSSE) against a
+//! trusted root, offline: the Fulcio certificate chain at the signed time, the embedded SCT,
+//! Rekor v1 inclusion promises (SETs), inclusion proofs and checkpoints, Rekor v2 entries,
+//! RFC 3161 timestamps, the log entry's consistency with signature, certificate and artifact,
+//! and the signer's identity ([`Policy`]). Bundles signed with a managed key are verified the
+//! same way, against the key instead of a certificate ([`verify_with_key`]).
+//!
+//! The cryptographic steps are those of the Sigstore client specification, carried out by the
+//! sigstore-rust verification crates (`sigstore-verify`); see ARCHITECTURE.md for the choice.
+//! This module adds what assay needs around them: the bundle is first parsed by
+//! [`crate::bundle`] (whose per-version rules reject malformed bundles early and name the
+//! field), identity and issuer may be regular expressions, other Fulcio extensions may be
+//! required, and every failure names the step that failed ([`Step`]).
+
+use sigstore_verify::trust_root::{
+    SIGSTORE_PRODUCTION_TRUSTED_ROOT, SIGSTORE_STAGING_TRUSTED_ROOT, TrustedRoot,
+};
+use sigstore_verify::types::{Bundle as SigstoreBundle, DerPublicKey, Sha256Hash};
+use sigstore_verify::{PublicKeyVerificationPolicy, VerificationResult, Verifier};
+
+mod error;
+mod policy;
+
+pub use error::{KeylessError, Step};
+pub use policy::{Extension, Matcher, Policy};
+
+use crate::keys::VerifyingKey;
+
+/// A trusted root, ready to verify with.
+pub struct TrustRoot {
+    name: String,
+    verifier: Verifier,
+}
+
+impl std::fmt::Debug for TrustRoot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustRoot")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrustRoot {
+    /// The Sigstore public-good production instance's trusted root (embedded).
+    pub fn production() -> Result<Self, KeylessError> {
+        Self::from_json(SIGSTORE_PRODUCTION_TRUSTED_ROOT, "production")
+    }
+
+    /// The Sigstore public-good staging instance's trusted root (embedded).
+    pub fn staging() -> Result<Self, KeylessError> {
+        Self::from_json(SIGSTORE_STAGING_TRUSTED_ROOT, "staging")
+    }
+
+    /// A `trusted_root.json` (protobuf-specs `TrustedRoot`), named `name` in messages.
+    pub fn from_json(json: &str, name: &str) -> Result<Self, KeylessError> {
+        let root = TrustedRoot::from_json(json)
+            .map_err(|e| KeylessError::new(Step::TrustMaterial, format!("{name}: {e}")))?;
+        let verifier = Verifier::new(&root)
+            .map_err(|e| KeylessError::new(Step::TrustMaterial, format!("{name}: {e}")))?;
+        Ok(Self {
+            name: name.to_owned(),
+            verifier,
+        })
+    }
+
+    /// The name given at construction.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The artifact a bundle is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Artifact<'a> {
+    /// Its bytes.
+    Bytes(&'a [u8]),
+    /// Its SHA-256 digest only.
+    Sha256([u8; 32]),
+}
+
+/// What a successful verification established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The certificate's SAN (email or URI); `None` for key-signed bundles.
+    pub identity: Option<String>,
+    /// The certificate's OIDC issuer; `None` for key-signed bundles.
+    pub issuer: Option<String>,
+    /// Rekor's integrated time (Unix seconds), when a log entry vouched for one.
+    pub integrated_time: Option<i64>,
+    /// Whether the certificate chain was verified.
+    pub certificate_checked: bool,
+    /// Whether the SCT was verified.
+    pub sct_checked: bool,
+    /// Whether transparency-log evidence was verified.
+    pub tlog_checked: bool,
+    /// Authenticated signing times used (Unix seconds).
+    pub signed_times: Vec<i64>,
+}
+
+/// Parses `json` with assay's bundle rules, then with the verifier's.
+fn parse(json: &[u8]) -> Result<SigstoreBundle, KeylessError> {
+    crate::bundle::Bundle::from_json(json)
+        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
+    let text = std::str::from_utf8(json)
+        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
+    SigstoreBundle::from_json(text)
+        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))
+}
+
+fn run(
+    root: &TrustRoot,
+    bundle: &SigstoreBundle,
+    artifact: Artifact<'_>,
+    policy: &(impl sigstore_verify::Policy + ?Sized),
+) -> Result<VerificationResult, KeylessError> {
+    let result = match artifact {
+        Artifact::Bytes(bytes) => root.verifier.verify(bytes, bundle, policy),
+        Artifact::Sha256(digest) => {
+            let hash = Sha256Hash::from_hex(&hex::encode(digest))
+                .map_err(|e| KeylessError::new(Step::Unsupported, e.to_string()))?;
+            root.verifier.verify(hash, bundle, policy)
+        }
+    };
+    Ok(result?)
+}
+
+/// Verifies a certificate-signed bundle: everything the trusted root vouches for, then the
+/// identity policy.
+pub fn verify(
+    json: &[u8],
+    artifact: Artifact<'_>,
+    policy: &Policy,
+    root: &TrustRoot,
+) -> Result<Verified, KeylessError> {
+    let bundle = parse(json)?;
+    let result = run(root, &bundle, artifact, &policy.to_sigstore())?;
+    policy.check(&result)?;
+    Ok(verified(&result))
+}
+
+/// Verifies a bundle signed with a managed key: its transparency-log evidence and timestamps
+/// against the trusted root, and the signature with `key`.
+pub fn verify_with_key(
+    json: &[u8],
+    artifact: Artifact<'_>,
+    key: &VerifyingKey,
+    root: &TrustRoot,
+) -> Result<Verified, KeylessError> {
+    let bundle = parse(json)?;
+    let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(key.spki_der().to_vec()));
+    let result = run(root, &bundle, artifact, &policy)?;
+    Ok(verified(&result))
+}
+
+fn verified(result: &VerificationResult) -> Verified {
+    Verified {
+        identity: result.identity().map(|s| s.as_str().to_owned()),
+        issuer: result.issuer().map(str::to_owned),
+        integrated_time: result.integrated_time().map(|t| t.as_second()),
+        certificate_checked: result.certificate_verified(),
+        sct_checked: result.sct_verified(),
+        tlog_checked: result.tlog_verified(),
+        signed_times: result
+            .verified_timestamps()
+            .iter()
+            .map(|t| t.as_second())
+            .collect(),
+    }
+}
