@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use assay_attest::cosign::image::{self, Storage, Subject, WriteOptions};
+use assay_attest::cosign::image::{self, Storage, Subject, Trust, WriteOptions};
 use assay_attest::cosign::legacy::{self, Suffix};
 use assay_attest::cosign::{CosignError, Limits};
 use assay_attest::keys::{Algorithm, SigningKey};
@@ -55,7 +55,7 @@ fn signature_truth_table() {
         image::verify_signatures(
             &repo,
             &subject,
-            &[k.verifying_key()],
+            Trust::Keys(&[k.verifying_key()]),
             &mut Limits::default(),
         )
         .unwrap()
@@ -125,7 +125,7 @@ fn re_signing_with_the_same_key_adds_no_layer() {
     let checked = image::verify_signatures(
         &repo,
         &subject,
-        &[signer.verifying_key()],
+        Trust::Keys(&[signer.verifying_key()]),
         &mut Limits::default(),
     )
     .unwrap();
@@ -156,7 +156,14 @@ fn attestations_filter_by_verified_type_and_replace() {
     attest("https://example.com/b", false);
     attest("https://example.com/a", false);
     let check = |t: Option<&str>| {
-        image::verify_attestations(&repo, &subject, &keys, t, &mut Limits::default()).unwrap()
+        image::verify_attestations(
+            &repo,
+            &subject,
+            Trust::Keys(&keys),
+            t,
+            &mut Limits::default(),
+        )
+        .unwrap()
     };
     assert_eq!(check(Some("https://example.com/a")).verified.len(), 4);
     assert_eq!(check(Some("https://example.com/b")).verified.len(), 2);
@@ -189,7 +196,7 @@ fn the_read_budget_is_enforced() {
     let err = image::verify_attestations(
         &repo,
         &subject,
-        &[signer.verifying_key()],
+        Trust::Keys(&[signer.verifying_key()]),
         None,
         &mut limits,
     )

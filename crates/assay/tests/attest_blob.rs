@@ -296,36 +296,50 @@ fn attest_blob_bundle_round_trip() {
 }
 
 /// Key-signed bundles from the sigstore-conformance suite (made by a Sigstore client, with
-/// transparency-log entries) verify with the CLI; the output says the log was not checked.
+/// transparency-log entries) verify with the CLI, their log entries checked against the
+/// trusted root; another key is refused.
 #[test]
 fn conformance_key_bundles_verify() {
     let Some(root) = corpus("sigstore/conformance/bundle-verify") else {
         return;
     };
+    let Some(production) = corpus("sigstore/trust/production/trusted_root.json") else {
+        return;
+    };
     let artifact = root.join("a.txt").display().to_string();
     for case in ["managed-key-happy-path", "managed-key-and-trusted-root"] {
         let dir = root.join(case);
-        let o = run(&[
-            "verify-blob",
-            &artifact,
-            "--key",
-            &dir.join("key.pub").display().to_string(),
-            "--bundle",
-            &dir.join("bundle.sigstore.json").display().to_string(),
-        ]);
+        let trusted = dir.join("trusted_root.json");
+        let trusted = if trusted.exists() {
+            trusted
+        } else {
+            production.clone()
+        };
+        let verify = |key: &str| {
+            run(&[
+                "verify-blob",
+                &artifact,
+                "--key",
+                key,
+                "--bundle",
+                &dir.join("bundle.sigstore.json").display().to_string(),
+                "--trusted-root",
+                &trusted.display().to_string(),
+            ])
+        };
+        let o = verify(&dir.join("key.pub").display().to_string());
         assert!(o.status.success(), "{case}: {}", stderr(&o));
-        assert!(stderr(&o).contains("not checked"), "{case}: {}", stderr(&o));
-        let o = run(&[
-            "verify-blob",
-            &artifact,
-            "--key",
+        assert!(
+            stderr(&o).contains("transparency log"),
+            "{case}: {}",
+            stderr(&o)
+        );
+        let o = verify(
             &corpus("sigstore/dsse-intoto/bob.pub")
                 .unwrap()
                 .display()
                 .to_string(),
-            "--bundle",
-            &dir.join("bundle.sigstore.json").display().to_string(),
-        ]);
+        );
         assert_eq!(o.status.code(), Some(3), "{case}: {}", stderr(&o));
     }
 }

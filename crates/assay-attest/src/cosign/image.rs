@@ -21,6 +21,7 @@ use super::payload::{self, SimpleSigning};
 use super::referrer::{self, SIGN_PREDICATE_TYPE};
 use super::{CosignError, Limits};
 use crate::dsse::{self, Envelope, Verify};
+use crate::keyless::{self, Policy, TrustRoot};
 use crate::keys::{Signer, VerifyingKey};
 use crate::statement::{self, Statement, Subject as StatementSubject};
 
@@ -122,8 +123,8 @@ impl std::fmt::Display for Origin {
 pub struct VerifiedSignature {
     /// Where it was found.
     pub origin: Origin,
-    /// The key id (hex SHA-256 of the SPKI) that verified it.
-    pub key_id: String,
+    /// Who signed: the key id (hex SHA-256 of the SPKI) or the certificate identity.
+    pub signer: String,
     /// The signed claim: the simple-signing payload, or for a bundle the Statement's
     /// subject name and no annotations.
     pub claim: SimpleSigning,
@@ -134,8 +135,8 @@ pub struct VerifiedSignature {
 pub struct VerifiedAttestation {
     /// Where it was found.
     pub origin: Origin,
-    /// The key id that verified it.
-    pub key_id: String,
+    /// Who signed: the key id or the certificate identity.
+    pub signer: String,
     /// The verified Statement.
     pub statement: Statement,
     /// The envelope as stored.
@@ -374,68 +375,107 @@ fn layer_signature(layer: &Layer) -> Option<Vec<u8>> {
         .and_then(|s| STANDARD.decode(s).ok())
 }
 
+/// Who is trusted to have signed.
+#[derive(Debug, Clone, Copy)]
+pub enum Trust<'a> {
+    /// Any of these keys.
+    Keys(&'a [VerifyingKey]),
+    /// A Fulcio certificate for an identity the policy accepts, with transparency-log and
+    /// timestamp evidence checked against the trusted root.
+    Keyless {
+        /// Who must have signed.
+        policy: &'a Policy,
+        /// What vouches for the Sigstore instance.
+        root: &'a TrustRoot,
+    },
+}
+
+/// One attached item before verification.
+enum Candidate {
+    /// A `.sig`/`.att` layer.
+    Layer(Layer),
+    /// A bundle referrer: its JSON and envelope, or why it could not be read.
+    Bundle(Result<(Vec<u8>, Envelope), String>),
+}
+
 /// Checks every signature attached to the subject, in both schemes.
 pub fn verify_signatures(
     repo: &dyn Repository,
     subject: &Subject,
-    keys: &[VerifyingKey],
+    trust: Trust<'_>,
     limits: &mut Limits,
 ) -> Result<Checked<VerifiedSignature>, CosignError> {
+    let candidates = collect(
+        repo,
+        subject,
+        Suffix::Sig,
+        Some(SIGN_PREDICATE_TYPE),
+        limits,
+    )?;
+    limits.check_items("signatures", candidates.len())?;
     let mut checked = Checked::default();
-    let legacy = legacy::read(repo, &subject.digest, Suffix::Sig, limits)?;
-    let bundles = referrer::read(repo, &subject.digest, Some(SIGN_PREDICATE_TYPE), limits)?;
-    let count = legacy.as_ref().map_or(0, |a| a.layers.len()) + bundles.len();
-    limits.check_items("signatures", count)?;
-    if let Some(attachments) = legacy {
-        let manifest = attachments
-            .manifest
-            .clone()
-            .unwrap_or_else(|| subject.digest.clone());
-        for layer in &attachments.layers {
-            let origin = Origin::Legacy {
-                manifest: manifest.clone(),
-                layer: layer.descriptor.digest.clone(),
-            };
-            let outcome = check_simple_signing(layer, subject, keys);
-            record_signature(&mut checked, origin, outcome.map(Some));
-        }
-    }
-    for found in bundles {
-        let origin = Origin::Referrer {
-            manifest: found.manifest.clone(),
+    for (origin, candidate) in candidates {
+        let outcome = match candidate {
+            Candidate::Layer(layer) => check_simple_signing(&layer, subject, trust).map(Some),
+            Candidate::Bundle(found) => found
+                .and_then(|(json, env)| check_statement(&json, &env, subject, trust))
+                .map(|(signer, statement)| {
+                    bundle_signature(subject, signer, &statement, &mut checked)
+                }),
         };
-        let outcome = found
-            .envelope
-            .map_err(|e| e.to_string())
-            .and_then(|env| check_statement(&env, subject, keys))
-            .map(|(key_id, statement)| bundle_signature(subject, key_id, &statement, &mut checked));
-        record_signature(&mut checked, origin, outcome);
+        match outcome {
+            Ok(Some((signer, claim))) => checked.verified.push(VerifiedSignature {
+                origin,
+                signer,
+                claim,
+            }),
+            Ok(None) => {}
+            Err(reason) => checked.rejected.push((origin, reason)),
+        }
     }
     Ok(checked)
 }
 
-/// Files one item's outcome: verified, rejected, or (`Ok(None)`) verified but not a signature.
-fn record_signature(
-    checked: &mut Checked<VerifiedSignature>,
-    origin: Origin,
-    outcome: Result<Option<(String, SimpleSigning)>, String>,
-) {
-    match outcome {
-        Ok(Some((key_id, claim))) => checked.verified.push(VerifiedSignature {
-            origin,
-            key_id,
-            claim,
-        }),
-        Ok(None) => {}
-        Err(reason) => checked.rejected.push((origin, reason)),
+/// The `suffix` layers and the bundle referrers (of `predicate_type`, when given) of the
+/// subject, within the limits.
+fn collect(
+    repo: &dyn Repository,
+    subject: &Subject,
+    suffix: Suffix,
+    predicate_type: Option<&str>,
+    limits: &mut Limits,
+) -> Result<Vec<(Origin, Candidate)>, CosignError> {
+    let mut out = Vec::new();
+    if let Some(attachments) = legacy::read(repo, &subject.digest, suffix, limits)? {
+        let manifest = attachments
+            .manifest
+            .clone()
+            .unwrap_or_else(|| subject.digest.clone());
+        out.extend(attachments.layers.into_iter().map(|layer| {
+            let origin = Origin::Legacy {
+                manifest: manifest.clone(),
+                layer: layer.descriptor.digest.clone(),
+            };
+            (origin, Candidate::Layer(layer))
+        }));
     }
+    for found in referrer::read(repo, &subject.digest, predicate_type, limits)? {
+        let origin = Origin::Referrer {
+            manifest: found.manifest,
+        };
+        out.push((
+            origin,
+            Candidate::Bundle(found.envelope.map_err(|e| e.to_string())),
+        ));
+    }
+    Ok(out)
 }
 
 /// A verified bundle Statement as a signature claim, when its predicate type is cosign v3's
 /// signature type; otherwise it is noted as another type.
 fn bundle_signature(
     subject: &Subject,
-    key_id: String,
+    signer: String,
     statement: &Statement,
     checked: &mut Checked<VerifiedSignature>,
 ) -> Option<(String, SimpleSigning)> {
@@ -454,15 +494,16 @@ fn bundle_signature(
         digest: subject.digest.clone(),
         optional: BTreeMap::new(),
     };
-    Some((key_id, claim))
+    Some((signer, claim))
 }
 
-/// One `.sig` layer: signature over the exact layer bytes, then the payload must name the
-/// subject digest.
+/// One `.sig` layer: signature over the exact layer bytes (by a trusted key, or keylessly by
+/// the policy's identity), then the payload must name the subject digest. Returns the signer
+/// (key id or certificate identity) and the claim.
 fn check_simple_signing(
     layer: &Layer,
     subject: &Subject,
-    keys: &[VerifyingKey],
+    trust: Trust<'_>,
 ) -> Result<(String, SimpleSigning), String> {
     if layer.descriptor.media_type != legacy::SIMPLE_SIGNING_MEDIA_TYPE {
         return Err(format!(
@@ -470,16 +511,20 @@ fn check_simple_signing(
             layer.descriptor.media_type
         ));
     }
-    let raw = layer
-        .annotation(legacy::SIGNATURE_ANNOTATION)
-        .ok_or("layer has no signature annotation")?;
-    let signature = STANDARD
-        .decode(raw)
-        .map_err(|_| "signature annotation is not base64".to_owned())?;
-    let key = keys
-        .iter()
-        .find(|k| k.verify(&layer.content, &signature).is_ok())
-        .ok_or("signature does not verify with the given key")?;
+    let signer = match trust {
+        Trust::Keys(keys) => layer_key(layer, keys)?,
+        Trust::Keyless { policy, root } => {
+            let json = layer_bundle(layer)?;
+            let verified = keyless::verify(
+                &json,
+                keyless::Artifact::Bytes(&layer.content),
+                policy,
+                root,
+            )
+            .map_err(|e| e.to_string())?;
+            verified.identity.unwrap_or_default()
+        }
+    };
     let claim = payload::decode(&layer.content).map_err(|e| e.to_string())?;
     if claim.digest != subject.digest {
         return Err(format!(
@@ -487,39 +532,88 @@ fn check_simple_signing(
             claim.digest, subject.digest
         ));
     }
-    Ok((key.key_id(), claim))
+    Ok((signer, claim))
 }
 
-/// A DSSE envelope: signatures over the PAE of the exact payload, payload type in-toto, and a
-/// subject digest equal to the subject's.
+/// The id of the key that made the layer's signature.
+fn layer_key(layer: &Layer, keys: &[VerifyingKey]) -> Result<String, String> {
+    let signature = layer_signature(layer).ok_or("layer has no base64 signature annotation")?;
+    keys.iter()
+        .find(|k| k.verify(&layer.content, &signature).is_ok())
+        .map(VerifyingKey::key_id)
+        .ok_or_else(|| "signature does not verify with the given key".to_owned())
+}
+
+/// A keyless layer rewritten as a Sigstore bundle (refused when it was signed with a key).
+fn layer_bundle(layer: &Layer) -> Result<Vec<u8>, String> {
+    if !super::keyless::is_keyless(layer) {
+        return Err("layer carries no certificate (it was signed with a key)".to_owned());
+    }
+    super::keyless::bundle_json(layer).map_err(|e| e.to_string())
+}
+
+/// A DSSE envelope (with its bundle JSON, or a layer rewritten as one): signatures over the
+/// PAE of the exact payload, payload type in-toto, and a subject digest equal to the subject's.
 fn check_statement(
+    bundle: &[u8],
     envelope: &Envelope,
     subject: &Subject,
-    keys: &[VerifyingKey],
+    trust: Trust<'_>,
 ) -> Result<(String, Statement), String> {
-    let verifiers: Vec<&dyn Verify> = keys.iter().map(|k| k as &dyn Verify).collect();
-    let verified = envelope.verify(&verifiers, 1).map_err(|e| e.to_string())?;
-    let key_id = verified
-        .key_ids
-        .first()
-        .cloned()
-        .flatten()
-        .unwrap_or_default();
+    let (signer, payload_type, payload) = match trust {
+        Trust::Keys(keys) => {
+            let verifiers: Vec<&dyn Verify> = keys.iter().map(|k| k as &dyn Verify).collect();
+            let verified = envelope.verify(&verifiers, 1).map_err(|e| e.to_string())?;
+            let signer = verified
+                .key_ids
+                .first()
+                .cloned()
+                .flatten()
+                .unwrap_or_default();
+            (signer, verified.payload_type, verified.payload)
+        }
+        Trust::Keyless { policy, root } => {
+            let verified = keyless::verify(
+                bundle,
+                keyless::Artifact::Sha256(subject_sha256(subject)?),
+                policy,
+                root,
+            )
+            .map_err(|e| e.to_string())?;
+            let signer = verified.identity.unwrap_or_default();
+            (
+                signer,
+                envelope.payload_type.clone(),
+                envelope.payload.clone(),
+            )
+        }
+    };
     // DSSE `protocol.md`: after the signatures, reject an unsupported PAYLOAD_TYPE, then parse.
-    if verified.payload_type != statement::PAYLOAD_TYPE {
+    if payload_type != statement::PAYLOAD_TYPE {
         return Err(format!(
-            "payload type is {:?}, not an in-toto Statement",
-            verified.payload_type
+            "payload type is {payload_type:?}, not an in-toto Statement"
         ));
     }
-    let statement = Statement::from_json(&verified.payload).map_err(|e| e.to_string())?;
+    let statement = Statement::from_json(&payload).map_err(|e| e.to_string())?;
     if !statement.matches_digest(subject.digest.algorithm().as_str(), subject.digest.hex()) {
         return Err(format!(
             "statement subjects do not include {}",
             subject.digest
         ));
     }
-    Ok((key_id, statement))
+    Ok((signer, statement))
+}
+
+fn subject_sha256(subject: &Subject) -> Result<[u8; 32], String> {
+    hex::decode(subject.digest.hex())
+        .ok()
+        .and_then(|v| <[u8; 32]>::try_from(v).ok())
+        .ok_or_else(|| {
+            format!(
+                "keyless verification needs a sha256 image digest, not {}",
+                subject.digest
+            )
+        })
 }
 
 /// Checks every attestation attached to the subject, keeping those of `predicate_type` (all
@@ -527,40 +621,27 @@ fn check_statement(
 pub fn verify_attestations(
     repo: &dyn Repository,
     subject: &Subject,
-    keys: &[VerifyingKey],
+    trust: Trust<'_>,
     predicate_type: Option<&str>,
     limits: &mut Limits,
 ) -> Result<Checked<VerifiedAttestation>, CosignError> {
+    let candidates = collect(repo, subject, Suffix::Att, None, limits)?;
+    limits.check_items("attestations", candidates.len())?;
     let mut checked = Checked::default();
-    let legacy = legacy::read(repo, &subject.digest, Suffix::Att, limits)?;
-    let bundles = referrer::read(repo, &subject.digest, None, limits)?;
-    let count = legacy.as_ref().map_or(0, |a| a.layers.len()) + bundles.len();
-    limits.check_items("attestations", count)?;
-    let mut candidates = legacy
-        .map(|a| legacy_envelopes(&a, subject))
-        .unwrap_or_default();
-    candidates.extend(bundles.into_iter().map(|b| {
-        let origin = Origin::Referrer {
-            manifest: b.manifest,
-        };
-        (origin, b.envelope.map_err(|e| e.to_string()))
-    }));
-    for (origin, envelope) in candidates {
-        let outcome =
-            envelope.and_then(|env| check_statement(&env, subject, keys).map(|r| (env, r)));
-        match outcome {
-            Ok((_, (_, statement))) if statement.predicate_type() == SIGN_PREDICATE_TYPE => {}
-            Ok((envelope, (key_id, statement)))
+    for (origin, candidate) in candidates {
+        match check_attestation(candidate, subject, trust) {
+            Ok((_, statement, _)) if statement.predicate_type() == SIGN_PREDICATE_TYPE => {}
+            Ok((signer, statement, envelope))
                 if predicate_type.is_none_or(|t| t == statement.predicate_type()) =>
             {
                 checked.verified.push(VerifiedAttestation {
                     origin,
-                    key_id,
+                    signer,
                     statement,
                     envelope,
                 });
             }
-            Ok((_, (_, statement))) => checked
+            Ok((_, statement, _)) => checked
                 .other_types
                 .push(statement.predicate_type().to_owned()),
             Err(reason) => checked.rejected.push((origin, reason)),
@@ -569,29 +650,24 @@ pub fn verify_attestations(
     Ok(checked)
 }
 
-/// The `.att` layers as envelopes (or why a layer is not one).
-fn legacy_envelopes(
-    attachments: &legacy::Attachments,
+fn check_attestation(
+    candidate: Candidate,
     subject: &Subject,
-) -> Vec<(Origin, Result<Envelope, String>)> {
-    let manifest = attachments
-        .manifest
-        .clone()
-        .unwrap_or_else(|| subject.digest.clone());
-    attachments
-        .layers
-        .iter()
-        .map(|l| {
-            let origin = Origin::Legacy {
-                manifest: manifest.clone(),
-                layer: l.descriptor.digest.clone(),
+    trust: Trust<'_>,
+) -> Result<(String, Statement, Envelope), String> {
+    let (bundle, envelope) = match candidate {
+        Candidate::Bundle(found) => found?,
+        Candidate::Layer(layer) => {
+            let envelope = Envelope::from_json(&layer.content).map_err(|e| e.to_string())?;
+            let bundle = match trust {
+                Trust::Keys(_) => Vec::new(),
+                Trust::Keyless { .. } => layer_bundle(&layer)?,
             };
-            (
-                origin,
-                Envelope::from_json(&l.content).map_err(|e| e.to_string()),
-            )
-        })
-        .collect()
+            (bundle, envelope)
+        }
+    };
+    let (signer, statement) = check_statement(&bundle, &envelope, subject, trust)?;
+    Ok((signer, statement, envelope))
 }
 
 /// Everything attached to the subject, unverified: the legacy manifests' layers and the
@@ -618,4 +694,193 @@ pub fn tree(repo: &dyn Repository, subject: &Subject) -> Result<Tree, CosignErro
     tree.referrers_source = Some(referrers.source);
     tree.referrers = referrers.manifests;
     Ok(tree)
+}
+
+#[cfg(test)]
+mod tests {
+    //! Keyless checks on real signed material from the shared corpus (skipped without it).
+    #![allow(clippy::print_stderr)]
+    use std::path::PathBuf;
+
+    use base64::Engine as _;
+
+    use super::*;
+    use crate::keyless::{Matcher, Step};
+
+    fn corpus(rel: &str) -> Option<PathBuf> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/corpus")
+            .join(rel);
+        if p.exists() {
+            return Some(p);
+        }
+        assert!(
+            std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
+            "corpus {rel} is missing"
+        );
+        eprintln!("skipping: corpus {rel} is absent");
+        None
+    }
+
+    fn production_root() -> Option<TrustRoot> {
+        let path = corpus("sigstore/trust/production/trusted_root.json")?;
+        Some(TrustRoot::from_json(&fs_err::read_to_string(path).unwrap(), "production").unwrap())
+    }
+
+    const BEACON: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    const ACTIONS: &str = "https://token.actions.githubusercontent.com";
+
+    /// A cosign keyless `.sig` layer made from a real v0.1 bundle's parts: the signed bytes
+    /// as content, the certificate as PEM, the tlog entry as cosign's Rekor bundle annotation.
+    fn legacy_layer() -> Option<(Layer, TrustRoot)> {
+        let dir = corpus("sigstore/conformance/bundle-verify")?;
+        let bundle: serde_json::Value = serde_json::from_slice(
+            &fs_err::read(dir.join("happy-path-v0.1/bundle.sigstore.json")).unwrap(),
+        )
+        .unwrap();
+        let material = &bundle["verificationMaterial"];
+        let cert = material["x509CertificateChain"]["certificates"][0]["rawBytes"]
+            .as_str()
+            .unwrap();
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{cert}\n-----END CERTIFICATE-----\n");
+        let entry = &material["tlogEntries"][0];
+        let log_id = STANDARD
+            .decode(entry["logId"]["keyId"].as_str().unwrap())
+            .unwrap();
+        let rekor = serde_json::json!({
+            "SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+            "Payload": {
+                "body": entry["canonicalizedBody"],
+                "integratedTime": entry["integratedTime"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logIndex": entry["logIndex"].as_str().unwrap().parse::<i64>().unwrap(),
+                "logID": hex::encode(log_id),
+            },
+        });
+        let annotations = BTreeMap::from([
+            (
+                legacy::SIGNATURE_ANNOTATION.to_owned(),
+                bundle["messageSignature"]["signature"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            ),
+            (legacy::CERTIFICATE_ANNOTATION.to_owned(), pem),
+            (legacy::BUNDLE_ANNOTATION.to_owned(), rekor.to_string()),
+        ]);
+        let content = fs_err::read(dir.join("a.txt")).unwrap();
+        let layer = Layer::new(legacy::SIMPLE_SIGNING_MEDIA_TYPE, content, annotations);
+        Some((layer, production_root()?))
+    }
+
+    #[test]
+    fn legacy_keyless_layer_verifies_as_a_bundle() {
+        let Some((layer, root)) = legacy_layer() else {
+            return;
+        };
+        let json = layer_bundle(&layer).unwrap();
+        let good = Policy::new(
+            Matcher::Exact(BEACON.into()),
+            Matcher::Exact(ACTIONS.into()),
+        );
+        let verified = keyless::verify(
+            &json,
+            keyless::Artifact::Bytes(&layer.content),
+            &good,
+            &root,
+        )
+        .unwrap();
+        assert_eq!(verified.identity.as_deref(), Some(BEACON));
+        assert!(verified.tlog_checked && verified.certificate_checked);
+
+        let someone_else = Policy::new(
+            Matcher::Exact("mallory@example.com".into()),
+            Matcher::Exact(ACTIONS.into()),
+        );
+        let err = keyless::verify(
+            &json,
+            keyless::Artifact::Bytes(&layer.content),
+            &someone_else,
+            &root,
+        )
+        .unwrap_err();
+        assert_eq!(err.step, Step::IdentityMismatch);
+
+        let mut tampered = layer.clone();
+        tampered.content.push(b'!');
+        let err = keyless::verify(
+            &layer_bundle(&tampered).unwrap(),
+            keyless::Artifact::Bytes(&tampered.content),
+            &good,
+            &root,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err.step,
+                Step::Signature | Step::ArtifactMismatch | Step::TlogEntry
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn key_signed_layers_are_not_keyless() {
+        let layer = Layer::new(
+            legacy::SIMPLE_SIGNING_MEDIA_TYPE,
+            b"{}".to_vec(),
+            BTreeMap::new(),
+        );
+        assert!(
+            layer_bundle(&layer)
+                .unwrap_err()
+                .contains("signed with a key")
+        );
+    }
+
+    /// cosign's own keyless attestation bundle (Statement v0.1), checked as a referrer would
+    /// be: against the image digest its statement names.
+    #[test]
+    fn cosign_keyless_attestation_bundle_verifies_for_its_image() {
+        let (Some(path), Some(root)) = (
+            corpus("sigstore/cosign/oci-attestation.sigstore.json"),
+            production_root(),
+        ) else {
+            return;
+        };
+        let json = fs_err::read(path).unwrap();
+        let bundle = crate::bundle::Bundle::from_json(&json).unwrap();
+        let crate::bundle::Content::Dsse(envelope) = bundle.content() else {
+            panic!("DSSE")
+        };
+        let digest: Digest =
+            "sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4"
+                .parse()
+                .unwrap();
+        let subject = Subject {
+            reference: "127.0.0.1:60943/repo".into(),
+            digest,
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            size: 0,
+        };
+        let policy = Policy::new(
+            Matcher::Exact("cody@soyland.com".into()),
+            Matcher::Exact("https://github.com/login/oauth".into()),
+        );
+        let trust = Trust::Keyless {
+            policy: &policy,
+            root: &root,
+        };
+        let (signer, statement) = check_statement(&json, envelope, &subject, trust).unwrap();
+        assert_eq!(signer, "cody@soyland.com");
+        assert_eq!(
+            statement.predicate_type(),
+            "https://cosign.sigstore.dev/attestation/v1"
+        );
+
+        let other = Subject {
+            digest: Digest::sha256(b"another image"),
+            ..subject
+        };
+        assert!(check_statement(&json, envelope, &other, trust).is_err());
+    }
 }

@@ -18,6 +18,7 @@ use assay_oci::manifest::Descriptor;
 use assay_oci::store::StoreError;
 
 pub mod image;
+pub mod keyless;
 pub mod legacy;
 pub mod payload;
 pub mod referrer;

@@ -42,8 +42,8 @@ const EMPTY_CONTENT: &[u8] = b"{}";
 pub struct Found {
     /// The referrer manifest's digest.
     pub manifest: Digest,
-    /// The bundle's DSSE envelope, or why there is none.
-    pub envelope: Result<Envelope, CosignError>,
+    /// The bundle's JSON and its DSSE envelope, or why there are none.
+    pub envelope: Result<(Vec<u8>, Envelope), CosignError>,
 }
 
 #[derive(Serialize)]
@@ -190,7 +190,7 @@ fn read_envelope(
     repo: &dyn Repository,
     desc: &Descriptor,
     limits: &mut Limits,
-) -> Result<Envelope, CosignError> {
+) -> Result<(Vec<u8>, Envelope), CosignError> {
     let stored =
         repo.manifest(&desc.digest.to_string())?
             .ok_or_else(|| CosignError::ImageNotFound {
@@ -208,7 +208,7 @@ fn read_envelope(
     })?;
     let bytes = repo.blob(&layer, limits.take(&layer)?)?;
     match Bundle::from_json(&bytes)?.content() {
-        Content::Dsse(envelope) => Ok(envelope.clone()),
+        Content::Dsse(envelope) => Ok((bytes.clone(), envelope.clone())),
         _ => Err(CosignError::Payload {
             reason: "the bundle holds a message signature, not a DSSE envelope".to_owned(),
         }),

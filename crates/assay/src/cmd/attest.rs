@@ -11,7 +11,7 @@ use assay_attest::cosign::Limits;
 use assay_attest::cosign::image::{self, Written};
 use clap::Args;
 
-use super::sign::{StorageArg, decide, public_keys, report_rejected, write_options};
+use super::sign::{StorageArg, decide, report_rejected, write_options};
 use super::target::{Target, TargetArgs};
 
 /// Arguments of `assay attest`.
@@ -42,9 +42,8 @@ pub struct AttestArgs {
 pub struct VerifyAttestationArgs {
     #[command(flatten)]
     target: TargetArgs,
-    /// Public key file (PEM). Repeatable: an attestation by any of them counts.
-    #[arg(long, value_name = "FILE", required = true)]
-    key: Vec<PathBuf>,
+    #[command(flatten)]
+    signer: super::sign::SignerArgs,
     /// Required predicate type (as for attest).
     #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
     predicate_type: String,
@@ -116,12 +115,12 @@ pub fn report_written(target: &Target, written: &Written, what: &str) {
 /// envelope as one JSON line.
 pub fn verify(args: &VerifyAttestationArgs) -> anyhow::Result<ExitCode> {
     let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
-    let keys = public_keys(&args.key)?;
+    let trust = args.signer.load()?;
     let target = args.target.open()?;
     let checked = image::verify_attestations(
         &*target.repo,
         &target.subject,
-        &keys,
+        trust.trust(),
         Some(&predicate_type),
         &mut Limits::default(),
     )
@@ -138,8 +137,10 @@ pub fn verify(args: &VerifyAttestationArgs) -> anyhow::Result<ExitCode> {
     #[allow(clippy::print_stderr)]
     {
         eprintln!(
-            "Verification for {}@{} --\nThe following checks were performed on each of these attestations:\n  - The DSSE signature was verified against the specified public key\n  - The statement's subject digest is the image digest that the reference resolved to\n  - The predicate type is {predicate_type}",
-            target.subject.reference, target.subject.digest
+            "Verification for {}@{} --\nThe following checks were performed on each of these attestations:\n  - {}\n  - The statement's subject digest is the image digest that the reference resolved to\n  - The predicate type is {predicate_type}",
+            target.subject.reference,
+            target.subject.digest,
+            trust.describe()
         );
     }
     let mut out = std::io::stdout().lock();

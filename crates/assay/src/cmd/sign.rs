@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use assay_attest::cosign::Limits;
 use assay_attest::cosign::image::{
-    self, Checked, Origin, Storage, VerifiedSignature, WriteOptions,
+    self, Checked, Origin, Storage, Trust, VerifiedSignature, WriteOptions,
 };
 use assay_attest::cosign::referrer::SIGN_PREDICATE_TYPE;
 use assay_attest::keys::VerifyingKey;
@@ -59,9 +59,72 @@ pub struct SignArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     target: TargetArgs,
-    /// Public key file (PEM). Repeatable: a signature by any of them counts.
-    #[arg(long, value_name = "FILE", required = true)]
+    #[command(flatten)]
+    signer: SignerArgs,
+}
+
+/// Who must have signed: keys, or (without --key) a keyless identity.
+#[derive(Debug, Args)]
+pub struct SignerArgs {
+    /// Public key file (PEM). Repeatable: a signature by any of them counts. Without it,
+    /// signatures are verified keylessly with the identity flags.
+    #[arg(long, value_name = "FILE")]
     key: Vec<PathBuf>,
+    #[command(flatten)]
+    identity: super::identity::IdentityArgs,
+}
+
+/// Keys, or a keyless policy and trusted root, loaded from the flags.
+pub enum LoadedTrust {
+    /// Public keys.
+    Keys(Vec<VerifyingKey>),
+    /// Identity policy and trusted root.
+    Keyless(
+        Box<(
+            assay_attest::keyless::Policy,
+            assay_attest::keyless::TrustRoot,
+        )>,
+    ),
+}
+
+impl SignerArgs {
+    /// Loads keys, or the policy and trusted root.
+    pub fn load(&self) -> anyhow::Result<LoadedTrust> {
+        if self.key.is_empty() {
+            Ok(LoadedTrust::Keyless(Box::new((
+                self.identity.policy()?,
+                self.identity.trust_root()?,
+            ))))
+        } else {
+            Ok(LoadedTrust::Keys(public_keys(&self.key)?))
+        }
+    }
+}
+
+impl LoadedTrust {
+    /// The form the library takes.
+    pub fn trust(&self) -> Trust<'_> {
+        match self {
+            Self::Keys(keys) => Trust::Keys(keys),
+            Self::Keyless(keyless) => Trust::Keyless {
+                policy: &keyless.0,
+                root: &keyless.1,
+            },
+        }
+    }
+
+    /// What the summary says was checked.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Keys(_) => {
+                "The signature was verified against the specified public key".to_owned()
+            }
+            Self::Keyless(keyless) => format!(
+                "The signing certificate chains to the {} trusted root, with its SCT and transparency-log entry, and names the required identity and issuer",
+                keyless.1.name()
+            ),
+        }
+    }
 }
 
 fn parse_annotation(s: &str) -> Result<(String, String), String> {
@@ -110,12 +173,12 @@ pub fn sign(args: &SignArgs) -> anyhow::Result<ExitCode> {
 
 /// Verifies the image's signatures with the keys.
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let keys = public_keys(&args.key)?;
+    let trust = args.signer.load()?;
     let target = args.target.open()?;
     let checked = image::verify_signatures(
         &*target.repo,
         &target.subject,
-        &keys,
+        trust.trust(),
         &mut Limits::default(),
     )
     .with_context(|| format!("reading the signatures of {}", args.target.image))?;
@@ -124,8 +187,10 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     #[allow(clippy::print_stderr)]
     {
         eprintln!(
-            "Verification for {}@{} --\nThe following checks were performed on each of these signatures:\n  - The signature was verified against the specified public key\n  - The signed payload names the image digest that the reference resolved to",
-            target.subject.reference, target.subject.digest
+            "Verification for {}@{} --\nThe following checks were performed on each of these signatures:\n  - {}\n  - The signed payload names the image digest that the reference resolved to",
+            target.subject.reference,
+            target.subject.digest,
+            trust.describe()
         );
     }
     let payloads: Vec<serde_json::Value> = checked.verified.iter().map(signature_json).collect();

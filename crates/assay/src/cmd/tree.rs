@@ -142,7 +142,7 @@ fn download_signatures(args: &TargetArgs) -> anyhow::Result<ExitCode> {
         Some(SIGN_PREDICATE_TYPE),
         &mut limits,
     )? {
-        if let Ok(envelope) = found.envelope {
+        if let Ok((_, envelope)) = found.envelope {
             out.write_all(&envelope.to_json())?;
             out.write_all(b"\n")?;
             count += 1;
@@ -183,7 +183,7 @@ fn download_attestations(args: &DownloadAttestationArgs) -> anyhow::Result<ExitC
         predicate_type.as_deref(),
         &mut limits,
     )? {
-        if let Ok(envelope) = found.envelope {
+        if let Ok((_, envelope)) = found.envelope {
             out.write_all(&envelope.to_json())?;
             out.write_all(b"\n")?;
             count += 1;
