@@ -343,3 +343,78 @@ fn conformance_key_bundles_verify() {
         assert_eq!(o.status.code(), Some(3), "{case}: {}", stderr(&o));
     }
 }
+
+/// Keyless: conformance bundles verify by identity against the corpus production root, by
+/// file and by digest; a wrong identity is exit 3 naming the step; a malformed bundle is
+/// exit 1; an in-toto bundle verifies with verify-blob-attestation.
+#[test]
+fn keyless_bundles_verify_by_identity() {
+    let (Some(cases), Some(root)) = (
+        corpus("sigstore/conformance/bundle-verify"),
+        corpus("sigstore/trust/production/trusted_root.json"),
+    ) else {
+        return;
+    };
+    const ID: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    const ISSUER: &str = "https://token.actions.githubusercontent.com";
+    let root = root.display().to_string();
+    let artifact = cases.join("a.txt");
+    let digest = common::sha256(&std::fs::read(&artifact).unwrap());
+    let artifact = artifact.display().to_string();
+    let bundle = |case: &str| {
+        cases
+            .join(case)
+            .join("bundle.sigstore.json")
+            .display()
+            .to_string()
+    };
+    let verify = |file: &str, case: &str, identity: &str| {
+        run(&[
+            "verify-blob",
+            file,
+            "--bundle",
+            &bundle(case),
+            "--certificate-identity",
+            identity,
+            "--certificate-oidc-issuer",
+            ISSUER,
+            "--trusted-root",
+            &root,
+        ])
+    };
+    for file in [artifact.as_str(), digest.as_str()] {
+        let o = verify(file, "happy-path-v0.3", ID);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("certificate chain, SCT, transparency log"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = verify(&artifact, "happy-path-v0.3", "someone@example.com");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("step \"identity mismatch\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = verify(&artifact, "bundle-malformed-json_fail", ID);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("malformed bundle"), "{}", stderr(&o));
+
+    let o = run(&[
+        "verify-blob-attestation",
+        &artifact,
+        "--bundle",
+        &bundle("happy-path-intoto-in-dsse-v3"),
+        "--type",
+        "https://slsa.dev/provenance/v1",
+        "--certificate-identity-regexp",
+        "^https://github.com/sigstore-conformance/",
+        "--certificate-oidc-issuer",
+        ISSUER,
+        "--trusted-root",
+        &root,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -43,9 +43,10 @@ pub struct AttestBlobArgs {
 pub struct VerifyBlobAttestationArgs {
     /// The file the statement must be about.
     file: PathBuf,
-    /// Public key file (PEM).
-    #[arg(long, value_name = "FILE")]
-    key: PathBuf,
+    /// Public key file (PEM); without it, a bundle is verified keylessly with the identity
+    /// flags.
+    #[arg(long, value_name = "FILE", required_unless_present = "bundle")]
+    key: Option<PathBuf>,
     /// Required predicate type (as for attest-blob).
     #[arg(long = "type", value_name = "TYPE", default_value = "custom")]
     predicate_type: String,
@@ -60,6 +61,8 @@ pub struct VerifyBlobAttestationArgs {
     /// A Sigstore bundle (JSON) holding the envelope.
     #[arg(long, value_name = "FILE")]
     bundle: Option<PathBuf>,
+    #[command(flatten)]
+    identity: super::identity::IdentityArgs,
 }
 
 /// Hex SHA-256 of a file, streamed.
@@ -115,11 +118,16 @@ pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
 /// required predicate type.
 pub fn verify(args: &VerifyBlobAttestationArgs) -> anyhow::Result<ExitCode> {
     let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
-    let key = super::sign_blob::public_key(&args.key)?;
-    let statement = match (&args.signature, &args.bundle) {
-        (Some(path), _) => envelope_statement(path, &key)?,
-        (None, Some(path)) => bundle_statement(path, &key, &args.file)?,
-        (None, None) => anyhow::bail!("give --signature or --bundle"),
+    let key = args
+        .key
+        .as_deref()
+        .map(super::sign_blob::public_key)
+        .transpose()?;
+    let statement = match (&args.signature, &args.bundle, &key) {
+        (Some(path), _, Some(key)) => envelope_statement(path, key)?,
+        (None, Some(path), Some(key)) => bundle_statement(path, key, &args.file)?,
+        (None, Some(path), None) => keyless_statement(path, &args.file, &args.identity)?,
+        _ => anyhow::bail!("give --key with --signature, or --bundle"),
     };
     if statement.predicate_type() != predicate_type {
         return Err(Refused(format!(
@@ -149,6 +157,34 @@ fn envelope_statement(path: &Path, key: &VerifyingKey) -> anyhow::Result<Stateme
         .with_context(|| format!("reading {}", path.display()))?;
     verify_statement(&envelope, &[key as &dyn Verify], 1)
         .with_context(|| format!("verifying {}", path.display()))
+}
+
+/// The Statement of a bundle's envelope, after verifying the bundle keylessly against FILE.
+fn keyless_statement(
+    path: &Path,
+    file: &Path,
+    identity: &super::identity::IdentityArgs,
+) -> anyhow::Result<Statement> {
+    let json = fs_err::read(path)?;
+    let bytes = fs_err::read(file)?;
+    let root = identity.trust_root()?;
+    assay_attest::keyless::verify(
+        &json,
+        assay_attest::keyless::Artifact::Bytes(&bytes),
+        &identity.policy()?,
+        &root,
+    )
+    .with_context(|| format!("verifying {}", path.display()))?;
+    let bundle = super::sign_blob::read_bundle(path)?;
+    match bundle.content() {
+        assay_attest::bundle::Content::Dsse(envelope) => Statement::from_json(&envelope.payload)
+            .with_context(|| format!("{}: the envelope's payload", path.display())),
+        assay_attest::bundle::Content::MessageSignature { .. } => Err(Refused(format!(
+            "{} holds a message signature, not an attestation",
+            path.display()
+        ))
+        .into()),
+    }
 }
 
 /// The Statement of a bundle's envelope, after verifying it against FILE.
