@@ -11,6 +11,8 @@
 //!   timestamps) with an identity policy; every failure names its step.
 //! - [`cosign`]: signatures and attestations stored next to images as cosign stores them
 //!   (`.sig`/`.att` tags and OCI 1.1 referrers holding Sigstore bundles).
+//! - [`tuf`]: a TUF client (spec v1.0 §5) refreshing trusted metadata from a repository, such
+//!   as Sigstore's trust root, with every attack check typed in [`tuf::TufError`].
 #![cfg_attr(
     not(test),
     deny(
@@ -28,3 +30,4 @@ pub mod keyless;
 pub mod keys;
 pub mod predicate;
 pub mod statement;
+pub mod tuf;

@@ -63,6 +63,9 @@ pub enum Command {
     Download(crate::cmd::tree::DownloadArgs),
     /// Save an image and everything attached to it as an OCI layout (for --local-image).
     Save(crate::cmd::save::SaveArgs),
+    /// Refresh Sigstore's trusted root from its TUF repository (the only verb that fetches
+    /// trust material).
+    Trust(crate::cmd::trust::TrustArgs),
     /// Sign a file; the signature goes into a Sigstore bundle.
     SignBlob(crate::cmd::sign_blob::SignBlobArgs),
     /// Verify a file's Sigstore bundle with a public key.

@@ -52,6 +52,9 @@ fn classify(err: &anyhow::Error) -> u8 {
         if cause.downcast_ref::<NoSignatures>().is_some() {
             return NO_SIGNATURES;
         }
+        if let Some(t) = cause.downcast_ref::<assay_attest::tuf::TufError>() {
+            return tuf_code(t);
+        }
         if let Some(k) = cause.downcast_ref::<assay_attest::keyless::KeylessError>() {
             return if k.step.is_broken_input() {
                 ERROR
@@ -118,6 +121,15 @@ fn bundle_code(e: &assay_attest::bundle::BundleError) -> u8 {
         | BundleError::Statement(_)
         | BundleError::NotKeySigned { .. } => REFUSED,
         _ => ERROR,
+    }
+}
+
+/// A TUF attack or integrity failure is exit 3; transport and state problems are exit 1.
+fn tuf_code(e: &assay_attest::tuf::TufError) -> u8 {
+    use assay_attest::tuf::TufError;
+    match e {
+        TufError::Fetch { .. } | TufError::NotFound { .. } | TufError::State { .. } => ERROR,
+        _ => REFUSED,
     }
 }
 

@@ -90,7 +90,8 @@ impl IdentityArgs {
         Ok(policy)
     }
 
-    /// The trusted root: `--trusted-root`, `--staging`, or the embedded production root.
+    /// The trusted root: `--trusted-root`; else the production (or `--staging`) root from the
+    /// last `assay trust update`, else the one embedded in assay.
     pub fn trust_root(&self) -> anyhow::Result<TrustRoot> {
         Ok(match (&self.trusted_root, self.staging) {
             (Some(path), _) => {
@@ -98,10 +99,23 @@ impl IdentityArgs {
                 TrustRoot::from_json(&json, &path.display().to_string())
                     .with_context(|| format!("reading trusted root {}", path.display()))?
             }
-            (None, true) => TrustRoot::staging()?,
-            (None, false) => TrustRoot::production()?,
+            (None, staging) => match super::trust::updated_root(staging)? {
+                Some(path) => {
+                    let json = fs_err::read_to_string(&path)?;
+                    TrustRoot::from_json(&json, &format!("updated {}", instance(staging)))
+                        .with_context(|| {
+                            format!("reading {} (from `assay trust update`)", path.display())
+                        })?
+                }
+                None if staging => TrustRoot::staging()?,
+                None => TrustRoot::production()?,
+            },
         })
     }
+}
+
+fn instance(staging: bool) -> &'static str {
+    if staging { "staging" } else { "production" }
 }
 
 fn matcher(flag: &str, exact: Option<&str>, regex: Option<&str>) -> anyhow::Result<Matcher> {

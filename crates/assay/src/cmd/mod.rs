@@ -16,6 +16,7 @@ pub mod sign;
 pub mod sign_blob;
 pub mod target;
 pub mod tree;
+pub mod trust;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -44,6 +45,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Tree(a) => tree::tree(&a),
         Command::Download(a) => tree::download(&a),
         Command::Save(a) => save::run(&a),
+        Command::Trust(a) => trust::run(&a),
         Command::SignBlob(a) => sign_blob::sign(&a),
         Command::VerifyBlob(a) => sign_blob::verify(&a),
         Command::AttestBlob(a) => attest_blob::attest(&a),
