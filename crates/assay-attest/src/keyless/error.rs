@@ -116,6 +116,20 @@ fn step_of(e: &sigstore_verify::Error) -> Step {
         E::TransparencyLog(t) => tlog_step(t),
         E::Timestamp(t) => timestamp_step(t),
         E::InvalidTrustRoot(_) | E::TrustRoot(_) | E::TrustedCertificate(_) => Step::TrustMaterial,
+        E::Bundle(b) => bundle_step(b),
+        _ => Step::MalformedBundle,
+    }
+}
+
+/// Two of the verifier's structural bundle checks compare log evidence, and are reported at
+/// the log step they concern: a proof root that differs from the checkpoint's (which the
+/// verifier's own checkpoint check reports as a checkpoint error), and a log index outside the
+/// proven tree.
+fn bundle_step(e: &sigstore_verify::bundle::Error) -> Step {
+    use sigstore_verify::bundle::Error as B;
+    match e {
+        B::CheckpointRootMismatch => Step::TlogCheckpoint,
+        B::LogIndexOutOfRange { .. } => Step::TlogInclusionProof,
         _ => Step::MalformedBundle,
     }
 }
@@ -135,7 +149,8 @@ fn tlog_step(e: &sigstore_verify::TransparencyLogError) -> Step {
         T::InclusionProof(_) => Step::TlogInclusionProof,
         T::Checkpoint(_) => Step::TlogCheckpoint,
         T::InclusionPromise(_) => Step::TlogSet,
-        T::MalformedEntry(_) => Step::MalformedBundle,
+        // The entry body is log data (covered by the promise and the proof); one that cannot
+        // be read as an entry for this bundle does not match it.
         _ => Step::TlogEntry,
     }
 }

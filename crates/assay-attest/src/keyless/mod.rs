@@ -10,7 +10,10 @@
 //! This module adds what assay needs around them: the bundle is first parsed by
 //! [`crate::bundle`] (whose per-version rules reject malformed bundles early and name the
 //! field), identity and issuer may be regular expressions, other Fulcio extensions may be
-//! required, and every failure names the step that failed ([`Step`]).
+//! required, and every failure names the step that failed ([`Step`]). Two gaps of the verifier
+//! are bridged here: a v0.1 inclusion proof without a checkpoint is ignored rather than fatal,
+//! and a log entry recording other content is told apart from a wrong artifact (`binding`).
+//! `tests/keyless_conformance.rs` runs the sigstore-conformance suite against this module.
 
 use sigstore_verify::trust_root::{
     SIGSTORE_PRODUCTION_TRUSTED_ROOT, SIGSTORE_STAGING_TRUSTED_ROOT, TrustedRoot,
@@ -18,12 +21,14 @@ use sigstore_verify::trust_root::{
 use sigstore_verify::types::{Bundle as SigstoreBundle, DerPublicKey, Sha256Hash};
 use sigstore_verify::{PublicKeyVerificationPolicy, VerificationResult, Verifier};
 
+mod binding;
 mod error;
 mod policy;
 
 pub use error::{KeylessError, Step};
 pub use policy::{Extension, Matcher, Policy};
 
+use crate::bundle::{BundleVersion, KeyMaterial};
 use crate::keys::VerifyingKey;
 
 /// A trusted root, ready to verify with.
@@ -97,22 +102,50 @@ pub struct Verified {
     pub signed_times: Vec<i64>,
 }
 
+/// A bundle read twice: by assay's bundle rules (whose refusals name the field) and by the
+/// verifier.
+struct Parsed {
+    ours: crate::bundle::Bundle,
+    theirs: SigstoreBundle,
+}
+
 /// Parses `json` with assay's bundle rules, then with the verifier's.
-fn parse(json: &[u8]) -> Result<SigstoreBundle, KeylessError> {
-    crate::bundle::Bundle::from_json(json)
+fn parse(json: &[u8]) -> Result<Parsed, KeylessError> {
+    let ours = crate::bundle::Bundle::from_json(json)
         .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
     let text = std::str::from_utf8(json)
         .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
-    SigstoreBundle::from_json(text)
-        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))
+    let mut theirs = SigstoreBundle::from_json(text)
+        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
+    if ours.version() == BundleVersion::V0_1 {
+        drop_proofs_without_checkpoint(&mut theirs);
+    }
+    Ok(Parsed { ours, theirs })
+}
+
+/// A v0.1 bundle needs an inclusion promise, and may carry an inclusion proof made before
+/// checkpoints existed. The reference clients (sigstore-python `Bundle._verify`, sigstore-rs
+/// bundle checks) ignore such a proof and rely on the promise; sigstore-verify refuses the
+/// whole bundle, so the proof is dropped before it sees it.
+fn drop_proofs_without_checkpoint(bundle: &mut SigstoreBundle) {
+    for entry in &mut bundle.verification_material.tlog_entries {
+        if entry
+            .inclusion_proof
+            .as_ref()
+            .is_some_and(|proof| proof.checkpoint.is_empty())
+        {
+            entry.inclusion_proof = None;
+        }
+    }
 }
 
 fn run(
     root: &TrustRoot,
-    bundle: &SigstoreBundle,
+    parsed: &Parsed,
     artifact: Artifact<'_>,
     policy: &(impl sigstore_verify::Policy + ?Sized),
 ) -> Result<VerificationResult, KeylessError> {
+    let bundle = &parsed.theirs;
     let result = match artifact {
         Artifact::Bytes(bytes) => root.verifier.verify(bytes, bundle, policy),
         Artifact::Sha256(digest) => {
@@ -121,7 +154,25 @@ fn run(
             root.verifier.verify(hash, bundle, policy)
         }
     };
-    Ok(result?)
+    result.map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))
+}
+
+/// A certificate-signed bundle is needed to check an identity: a key-signed one has none.
+fn require_certificate(
+    bundle: &crate::bundle::Bundle,
+    policy: &Policy,
+) -> Result<(), KeylessError> {
+    match &bundle.verification_material().key {
+        KeyMaterial::PublicKeyHint(_) => Err(KeylessError::new(
+            Step::IdentityMismatch,
+            format!(
+                "the bundle is signed with a key, not a certificate, so it has no identity to \
+                 match {}; verify it with the key",
+                policy.identity
+            ),
+        )),
+        KeyMaterial::Certificate(_) | KeyMaterial::X509Chain(_) => Ok(()),
+    }
 }
 
 /// Verifies a certificate-signed bundle: everything the trusted root vouches for, then the
@@ -132,8 +183,9 @@ pub fn verify(
     policy: &Policy,
     root: &TrustRoot,
 ) -> Result<Verified, KeylessError> {
-    let bundle = parse(json)?;
-    let result = run(root, &bundle, artifact, &policy.to_sigstore())?;
+    let parsed = parse(json)?;
+    require_certificate(&parsed.ours, policy)?;
+    let result = run(root, &parsed, artifact, &policy.to_sigstore())?;
     policy.check(&result)?;
     Ok(verified(&result))
 }
@@ -146,9 +198,9 @@ pub fn verify_with_key(
     key: &VerifyingKey,
     root: &TrustRoot,
 ) -> Result<Verified, KeylessError> {
-    let bundle = parse(json)?;
+    let parsed = parse(json)?;
     let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(key.spki_der().to_vec()));
-    let result = run(root, &bundle, artifact, &policy)?;
+    let result = run(root, &parsed, artifact, &policy)?;
     Ok(verified(&result))
 }
 
