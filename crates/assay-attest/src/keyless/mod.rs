@@ -154,7 +154,41 @@ fn run(
             root.verifier.verify(hash, bundle, policy)
         }
     };
-    result.map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))
+    let result = result.map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))?;
+    check_tree_sizes(&parsed.ours)?;
+    Ok(result)
+}
+
+/// Each inclusion proof's `treeSize` must be the size its checkpoint signs (C2SP
+/// `tlog-checkpoint`: the note body is origin, tree size, root hash). The verifier recomputes
+/// the root with the proof's own size and checks the root against the checkpoint, but not the
+/// size itself.
+fn check_tree_sizes(bundle: &crate::bundle::Bundle) -> Result<(), KeylessError> {
+    let proofs = bundle
+        .verification_material()
+        .tlog_entries
+        .iter()
+        .filter_map(|e| e.inclusion_proof.as_ref());
+    for proof in proofs {
+        let Some(checkpoint) = &proof.checkpoint else {
+            continue;
+        };
+        let signed = checkpoint
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<u64>().ok());
+        if signed != Some(proof.tree_size) {
+            return Err(KeylessError::new(
+                Step::TlogCheckpoint,
+                format!(
+                    "inclusion proof treeSize {} differs from the size its checkpoint signs ({})",
+                    proof.tree_size,
+                    signed.map_or_else(|| "none".to_owned(), |s| s.to_string())
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A certificate-signed bundle is needed to check an identity: a key-signed one has none.
