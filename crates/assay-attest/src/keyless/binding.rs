@@ -61,6 +61,7 @@ fn subject_names(envelope: &Envelope, artifact: Artifact<'_>) -> Option<bool> {
 fn digest_of(artifact: Artifact<'_>, algorithm: HashAlgorithm) -> Option<Vec<u8>> {
     match (artifact, algorithm) {
         (Artifact::Sha256(digest), HashAlgorithm::Sha2_256) => Some(digest.to_vec()),
+        (Artifact::Sha512(digest), HashAlgorithm::Sha2_512) => Some(digest.to_vec()),
         (Artifact::Bytes(bytes), HashAlgorithm::Sha2_256) => Some(Sha256::digest(bytes).to_vec()),
         (Artifact::Bytes(bytes), HashAlgorithm::Sha2_384) => Some(Sha384::digest(bytes).to_vec()),
         (Artifact::Bytes(bytes), HashAlgorithm::Sha2_512) => Some(Sha512::digest(bytes).to_vec()),

@@ -18,7 +18,9 @@
 use sigstore_verify::trust_root::{
     SIGSTORE_PRODUCTION_TRUSTED_ROOT, SIGSTORE_STAGING_TRUSTED_ROOT, TrustedRoot,
 };
-use sigstore_verify::types::{Bundle as SigstoreBundle, DerPublicKey, Sha256Hash};
+use sigstore_verify::types::{
+    ArtifactDigest, Bundle as SigstoreBundle, DerPublicKey, HashAlgorithm, Sha256Hash,
+};
 use sigstore_verify::{PublicKeyVerificationPolicy, VerificationResult, Verifier};
 
 mod binding;
@@ -81,6 +83,8 @@ pub enum Artifact<'a> {
     Bytes(&'a [u8]),
     /// Its SHA-256 digest only.
     Sha256([u8; 32]),
+    /// Its SHA-512 digest only (npm and sigstore-js provenance name subjects this way).
+    Sha512([u8; 64]),
 }
 
 /// What a successful verification established.
@@ -113,14 +117,41 @@ struct Parsed {
 fn parse(json: &[u8]) -> Result<Parsed, KeylessError> {
     let ours = crate::bundle::Bundle::from_json(json)
         .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
-    let text = std::str::from_utf8(json)
-        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
-    let mut theirs = SigstoreBundle::from_json(text)
+    let text = unwrap_timestamps(json)?;
+    let mut theirs = SigstoreBundle::from_json(&text)
         .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
     if ours.version() == BundleVersion::V0_1 {
         drop_proofs_without_checkpoint(&mut theirs);
     }
     Ok(Parsed { ours, theirs })
+}
+
+/// The bundle JSON for the verifier, with line breaks removed from the base64 of RFC 3161
+/// timestamps. TSA tooling wraps base64 at 76 columns (RFC 2045 style) and the Go and Python
+/// clients decode it; sigstore-types does not, so it would call such a bundle malformed. Only
+/// whitespace inside those strings changes: the decoded bytes are the same.
+fn unwrap_timestamps(json: &[u8]) -> Result<String, KeylessError> {
+    let malformed = |e: String| KeylessError::new(Step::MalformedBundle, e);
+    let text = std::str::from_utf8(json).map_err(|e| malformed(e.to_string()))?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
+    let pointer = "/verificationMaterial/timestampVerificationData/rfc3161Timestamps";
+    let Some(serde_json::Value::Array(stamps)) = value.pointer_mut(pointer) else {
+        return Ok(text.to_owned());
+    };
+    let mut changed = false;
+    for stamp in stamps {
+        if let Some(serde_json::Value::String(b64)) = stamp.get_mut("signedTimestamp")
+            && b64.contains(char::is_whitespace)
+        {
+            b64.retain(|c| !c.is_whitespace());
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(text.to_owned());
+    }
+    serde_json::to_string(&value).map_err(|e| malformed(e.to_string()))
 }
 
 /// A v0.1 bundle needs an inclusion promise, and may carry an inclusion proof made before
@@ -152,6 +183,11 @@ fn run(
             let hash = Sha256Hash::from_hex(&hex::encode(digest))
                 .map_err(|e| KeylessError::new(Step::Unsupported, e.to_string()))?;
             root.verifier.verify(hash, bundle, policy)
+        }
+        Artifact::Sha512(digest) => {
+            let digest = ArtifactDigest::new(HashAlgorithm::Sha2512, &digest[..])
+                .map_err(|e| KeylessError::new(Step::Unsupported, e.to_string()))?;
+            root.verifier.verify(digest, bundle, policy)
         }
     };
     let result = result.map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))?;

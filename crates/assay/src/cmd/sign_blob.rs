@@ -31,7 +31,7 @@ pub struct SignBlobArgs {
 /// Arguments of `assay verify-blob`.
 #[derive(Debug, Args)]
 pub struct VerifyBlobArgs {
-    /// The signed file, or `sha256:<hex>` of it.
+    /// The signed file, or `sha256:<hex>` / `sha512:<hex>` of it.
     file: String,
     /// Public key file (PEM), for bundles signed with a key; otherwise give the identity flags.
     #[arg(long, value_name = "FILE")]
@@ -69,14 +69,17 @@ pub fn read_bundle(path: &std::path::Path) -> anyhow::Result<Bundle> {
 /// trusted root and the identity policy.
 pub fn verify(args: &VerifyBlobArgs) -> anyhow::Result<ExitCode> {
     let json = fs_err::read(&args.bundle)?;
-    let (digest, bytes) = match args.file.strip_prefix("sha256:") {
-        Some(hex_digest) => (Some(parse_sha256(hex_digest)?), Vec::new()),
-        None => (None, fs_err::read(&args.file)?),
-    };
+    let given = Given::parse(&args.file)?;
     let context = || format!("verifying {} against {}", args.bundle.display(), args.file);
-    match (&args.key, digest) {
+    match (&args.key, &given) {
         (Some(key), _) if !has_tlog(&json) => {
-            let artifact = digest.map_or(Artifact::Bytes(&bytes), Artifact::Digest);
+            let artifact = match &given {
+                Given::Bytes(bytes) => Artifact::Bytes(bytes),
+                Given::Sha256(d) => Artifact::Digest(*d),
+                Given::Sha512(_) => anyhow::bail!(
+                    "a bundle signed with a key and without log entries is checked against the file or its sha256"
+                ),
+            };
             let bundle = Bundle::from_json(&json)
                 .with_context(|| format!("reading {}", args.bundle.display()))?;
             let verified = bundle::verify_with_key(&bundle, &public_key(key)?, artifact)
@@ -84,8 +87,7 @@ pub fn verify(args: &VerifyBlobArgs) -> anyhow::Result<ExitCode> {
             say_verified(&verified);
         }
         (key, _) => {
-            let artifact =
-                digest.map_or(keyless::Artifact::Bytes(&bytes), keyless::Artifact::Sha256);
+            let artifact = given.keyless();
             let root = args.identity.trust_root()?;
             let verified = match key {
                 Some(key) => keyless::verify_with_key(&json, artifact, &public_key(key)?, &root),
@@ -126,6 +128,37 @@ fn say_keyless(verified: &keyless::Verified, root: &str) {
     #[allow(clippy::print_stderr)]
     {
         eprintln!("{}", lines.join("\n"));
+    }
+}
+
+/// FILE as given: the file's bytes, or a `sha256:`/`sha512:` digest of it.
+enum Given {
+    Bytes(Vec<u8>),
+    Sha256([u8; 32]),
+    Sha512([u8; 64]),
+}
+
+impl Given {
+    fn parse(file: &str) -> anyhow::Result<Self> {
+        if let Some(h) = file.strip_prefix("sha256:") {
+            return Ok(Self::Sha256(parse_sha256(h)?));
+        }
+        if let Some(h) = file.strip_prefix("sha512:") {
+            let digest = hex::decode(h)
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .with_context(|| format!("sha512:{h} is not a SHA-512 digest (128 hex digits)"))?;
+            return Ok(Self::Sha512(digest));
+        }
+        Ok(Self::Bytes(fs_err::read(file)?))
+    }
+
+    fn keyless(&self) -> keyless::Artifact<'_> {
+        match self {
+            Self::Bytes(b) => keyless::Artifact::Bytes(b),
+            Self::Sha256(d) => keyless::Artifact::Sha256(*d),
+            Self::Sha512(d) => keyless::Artifact::Sha512(*d),
+        }
     }
 }
 
