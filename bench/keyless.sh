@@ -11,6 +11,9 @@
 #     use the corpus production trusted root: sigstore-python through `--trust-config` (a client
 #     trust config made of that trusted root and the corpus signing config).
 #
+# The two floors show what the harness itself costs: `true` is one process spawned through the
+# shell, the cost every command pays here before it does anything.
+#
 #   bench/keyless.sh                    # RUNS=10 by default
 #   RUNS=20 RELEASE=3.9.20 bench/keyless.sh
 #
@@ -69,4 +72,5 @@ echo "  signer $identity ($issuer), sigstore-python $sigstore_version"
 python3 bench/measure.py "$runs" \
   "assay verify-blob=$assay -q verify-blob sha256:$digest --bundle $bundle --certificate-identity $identity --certificate-oidc-issuer $issuer --trusted-root $corpus/trust/production/trusted_root.json $log" \
   "sigstore-python=python3 -m sigstore --trust-config $work/trust_config.json verify identity --offline --bundle $bundle --cert-identity $identity --cert-oidc-issuer $issuer sha256:$digest $log" \
-  "floor (assay --version)=$assay --version"
+  "floor (assay --version)=$assay --version" \
+  "floor (true: process spawn)=true"
