@@ -35,6 +35,30 @@ impl Clock for FixedClock {
     }
 }
 
+/// Days in `month` (1–12) of `year`, proleptic Gregorian.
+pub fn days_in_month(year: u32, month: u32) -> u32 {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`); the
+/// inverse of the date part of [`rfc3339`].
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (month, day) = (i64::from(month), i64::from(day));
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// RFC 3339 UTC for a Unix time (proleptic Gregorian, H. Hinnant's `civil_from_days`).
 pub fn rfc3339(unix: u64) -> String {
     let days = unix / 86_400;

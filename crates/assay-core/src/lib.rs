@@ -32,7 +32,7 @@ mod purl;
 mod reference;
 mod source;
 
-pub use clock::{Clock, FixedClock, SystemClock, rfc3339};
+pub use clock::{Clock, FixedClock, SystemClock, days_from_civil, days_in_month, rfc3339};
 pub use digest::{Algorithm, Digest, DigestError, DigestWriter};
 pub use filetree::{
     EntryKind, FileTree, MAX_SYMLINK_HOPS, Resolved, TreeEntry, TreeError, TreePath, TreePathError,

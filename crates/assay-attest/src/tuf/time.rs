@@ -1,6 +1,8 @@
 //! TUF `expires` values: UTC date-times of the exact form `YYYY-MM-DDTHH:MM:SSZ` (TUF
-//! specification v1.0 §4.2, "EXPIRES"), as Unix seconds. Calendar arithmetic is H. Hinnant's
-//! `days_from_civil` (proleptic Gregorian).
+//! specification v1.0 §4.2, "EXPIRES"), as Unix seconds. Calendar arithmetic is
+//! [`assay_core::days_from_civil`].
+
+use assay_core::{days_from_civil, days_in_month};
 
 /// Parses `YYYY-MM-DDTHH:MM:SSZ` (years from 1970) into Unix seconds; `None` for any other
 /// form or an impossible date.
@@ -8,15 +10,15 @@ pub fn parse_utc(text: &str) -> Option<u64> {
     if !has_layout(text.as_bytes()) {
         return None;
     }
-    let field = |from: usize, to: usize| text.get(from..to)?.parse::<u64>().ok();
+    let field = |from: usize, to: usize| text.get(from..to)?.parse::<u32>().ok();
     let (year, month, day) = (field(0, 4)?, field(5, 7)?, field(8, 10)?);
     let (hour, minute, second) = (field(11, 13)?, field(14, 16)?, field(17, 19)?);
     let valid_date = year >= 1970 && (1..=12).contains(&month) && day >= 1;
     if !valid_date || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
+    let days = u64::try_from(days_from_civil(i64::from(year), month, day)).ok()?;
+    Some(days * 86_400 + u64::from(hour * 3_600 + minute * 60 + second))
 }
 
 fn has_layout(bytes: &[u8]) -> bool {
@@ -28,27 +30,6 @@ fn has_layout(bytes: &[u8]) -> bool {
             19 => *c == b'Z',
             _ => c.is_ascii_digit(),
         })
-}
-
-fn days_in_month(year: u64, month: u64) -> u64 {
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a date from 1970 on.
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let yoe = year % 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

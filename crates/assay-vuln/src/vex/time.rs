@@ -2,10 +2,12 @@
 //! reduced to an instant so statements from different documents and offsets can be ordered.
 //!
 //! Grammar: RFC 3339 §5.6 `date-time`, accepting `t`/space for `T` and `z` for `Z` as §5.6's
-//! note allows. Calendar arithmetic is H. Hinnant's `days_from_civil` (proleptic Gregorian).
+//! note allows. Calendar arithmetic is [`assay_core::days_from_civil`].
 
 use std::fmt;
 use std::str::FromStr;
+
+use assay_core::{days_from_civil, days_in_month};
 
 /// An instant: seconds since the Unix epoch (UTC) and nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,7 +59,7 @@ impl FromStr for Timestamp {
         let rest = s.get(19..).ok_or(TimestampError)?;
         let (nanos, zone) = fraction(rest)?;
         let offset = offset_seconds(zone)?;
-        let days = days_from_civil(i64::from(y), i64::from(mo), i64::from(d));
+        let days = days_from_civil(i64::from(y), mo, d);
         let local = days * 86_400 + i64::from(h * 3600 + mi * 60 + sec);
         Ok(Self {
             seconds: local - offset,
@@ -111,27 +113,6 @@ fn offset_seconds(zone: &str) -> Result<i64, TimestampError> {
         return Err(TimestampError);
     }
     Ok(sign * i64::from(h * 3600 + m * 60))
-}
-
-fn days_in_month(y: u32, m: u32) -> u32 {
-    let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
-    match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
