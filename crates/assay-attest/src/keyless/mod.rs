@@ -117,8 +117,15 @@ struct Parsed {
 fn parse(json: &[u8]) -> Result<Parsed, KeylessError> {
     let ours = crate::bundle::Bundle::from_json(json)
         .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
-    let text = unwrap_timestamps(json)?;
-    let mut theirs = SigstoreBundle::from_json(&text)
+    let text = std::str::from_utf8(json)
+        .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
+    // Only bundles with RFC 3161 timestamps can need their base64 unwrapped.
+    let unwrapped = if ours.verification_material().timestamps.is_empty() {
+        None
+    } else {
+        unwrap_timestamps(text)?
+    };
+    let mut theirs = SigstoreBundle::from_json(unwrapped.as_deref().unwrap_or(text))
         .map_err(|e| KeylessError::new(Step::MalformedBundle, e.to_string()))?;
     if ours.version() == BundleVersion::V0_1 {
         drop_proofs_without_checkpoint(&mut theirs);
@@ -126,18 +133,18 @@ fn parse(json: &[u8]) -> Result<Parsed, KeylessError> {
     Ok(Parsed { ours, theirs })
 }
 
-/// The bundle JSON for the verifier, with line breaks removed from the base64 of RFC 3161
+/// The bundle JSON for the verifier with line breaks removed from the base64 of RFC 3161
 /// timestamps. TSA tooling wraps base64 at 76 columns (RFC 2045 style) and the Go and Python
 /// clients decode it; sigstore-types does not, so it would call such a bundle malformed. Only
-/// whitespace inside those strings changes: the decoded bytes are the same.
-fn unwrap_timestamps(json: &[u8]) -> Result<String, KeylessError> {
+/// whitespace inside those strings changes: the decoded bytes are the same. `None` when there
+/// was nothing to unwrap.
+fn unwrap_timestamps(text: &str) -> Result<Option<String>, KeylessError> {
     let malformed = |e: String| KeylessError::new(Step::MalformedBundle, e);
-    let text = std::str::from_utf8(json).map_err(|e| malformed(e.to_string()))?;
     let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
     let pointer = "/verificationMaterial/timestampVerificationData/rfc3161Timestamps";
     let Some(serde_json::Value::Array(stamps)) = value.pointer_mut(pointer) else {
-        return Ok(text.to_owned());
+        return Ok(None);
     };
     let mut changed = false;
     for stamp in stamps {
@@ -149,9 +156,11 @@ fn unwrap_timestamps(json: &[u8]) -> Result<String, KeylessError> {
         }
     }
     if !changed {
-        return Ok(text.to_owned());
+        return Ok(None);
     }
-    serde_json::to_string(&value).map_err(|e| malformed(e.to_string()))
+    serde_json::to_string(&value)
+        .map(Some)
+        .map_err(|e| malformed(e.to_string()))
 }
 
 /// A v0.1 bundle needs an inclusion promise, and may carry an inclusion proof made before

@@ -71,8 +71,12 @@ pub fn verify(args: &VerifyBlobArgs) -> anyhow::Result<ExitCode> {
     let json = fs_err::read(&args.bundle)?;
     let given = Given::parse(&args.file)?;
     let context = || format!("verifying {} against {}", args.bundle.display(), args.file);
-    match (&args.key, &given) {
-        (Some(key), _) if !has_tlog(&json) => {
+    let parsed =
+        Bundle::from_json(&json).with_context(|| format!("reading {}", args.bundle.display()));
+    match (&args.key, parsed) {
+        (Some(_), Err(e)) => return Err(e),
+        // Signed with a key and without log entries: the signature is all there is to check.
+        (Some(key), Ok(bundle)) if bundle.verification_material().tlog_entries.is_empty() => {
             let artifact = match &given {
                 Given::Bytes(bytes) => Artifact::Bytes(bytes),
                 Given::Sha256(d) => Artifact::Digest(*d),
@@ -80,8 +84,6 @@ pub fn verify(args: &VerifyBlobArgs) -> anyhow::Result<ExitCode> {
                     "a bundle signed with a key and without log entries is checked against the file or its sha256"
                 ),
             };
-            let bundle = Bundle::from_json(&json)
-                .with_context(|| format!("reading {}", args.bundle.display()))?;
             let verified = bundle::verify_with_key(&bundle, &public_key(key)?, artifact)
                 .with_context(context)?;
             say_verified(&verified);
@@ -98,11 +100,6 @@ pub fn verify(args: &VerifyBlobArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(crate::exit::ok())
-}
-
-/// Whether the bundle carries transparency-log entries (then the trusted root is needed).
-fn has_tlog(json: &[u8]) -> bool {
-    Bundle::from_json(json).is_ok_and(|b| !b.verification_material().tlog_entries.is_empty())
 }
 
 /// Prints what a trust-root verification established.
