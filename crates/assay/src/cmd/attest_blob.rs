@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use assay_attest::dsse::{Envelope, Verify};
 use assay_attest::keys::VerifyingKey;
 use assay_attest::statement::{PAYLOAD_TYPE, Statement, Subject, verify_statement};
@@ -90,14 +90,7 @@ fn subject_name(path: &Path) -> String {
 /// Signs an in-toto Statement about FILE.
 pub fn attest(args: &AttestBlobArgs) -> anyhow::Result<ExitCode> {
     let predicate_type = assay_attest::predicate::resolve(&args.predicate_type)?;
-    let predicate: serde_json::Value = serde_json::from_slice(&fs_err::read(&args.predicate)?)
-        .with_context(|| format!("{} is not JSON", args.predicate.display()))?;
-    if !predicate.is_object() {
-        bail!(
-            "{}: the predicate must be a JSON object",
-            args.predicate.display()
-        );
-    }
+    let predicate = super::attest::read_predicate(&args.predicate)?;
     let digest = [("sha256".to_owned(), sha256_file(&args.file)?)].into();
     let subject = Subject::new(&subject_name(&args.file), digest)?;
     let statement = Statement::new(vec![subject], &predicate_type, predicate)?;

@@ -138,10 +138,7 @@ fn parse_annotation(s: &str) -> Result<(String, String), String> {
 pub fn public_keys(paths: &[PathBuf]) -> anyhow::Result<Vec<VerifyingKey>> {
     paths
         .iter()
-        .map(|p| {
-            VerifyingKey::from_pem(&fs_err::read_to_string(p)?)
-                .with_context(|| format!("reading public key {}", p.display()))
-        })
+        .map(|p| super::sign_blob::public_key(p))
         .collect()
 }
 

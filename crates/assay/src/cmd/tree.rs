@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clap::{Args, Subcommand};
 
-use super::target::TargetArgs;
+use super::target::{Target, TargetArgs};
 
 /// Arguments of `assay tree`.
 #[derive(Debug, Args)]
@@ -136,18 +136,7 @@ fn download_signatures(args: &TargetArgs) -> anyhow::Result<ExitCode> {
             count += 1;
         }
     }
-    for found in referrer::read(
-        &*target.repo,
-        &target.subject.digest,
-        Some(SIGN_PREDICATE_TYPE),
-        &mut limits,
-    )? {
-        if let Ok((_, envelope)) = found.envelope {
-            out.write_all(&envelope.to_json())?;
-            out.write_all(b"\n")?;
-            count += 1;
-        }
-    }
+    count += write_referrer_envelopes(&target, Some(SIGN_PREDICATE_TYPE), &mut limits, &mut out)?;
     no_items(count, "signatures", &target.subject.digest)
 }
 
@@ -177,11 +166,24 @@ fn download_attestations(args: &DownloadAttestationArgs) -> anyhow::Result<ExitC
             count += 1;
         }
     }
+    count += write_referrer_envelopes(&target, predicate_type.as_deref(), &mut limits, &mut out)?;
+    no_items(count, "attestations", &target.subject.digest)
+}
+
+/// Writes the DSSE envelope of each bundle referrer (of `predicate_type`, when given), one per
+/// line; returns how many.
+fn write_referrer_envelopes(
+    target: &Target,
+    predicate_type: Option<&str>,
+    limits: &mut Limits,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<usize> {
+    let mut count = 0;
     for found in referrer::read(
         &*target.repo,
         &target.subject.digest,
-        predicate_type.as_deref(),
-        &mut limits,
+        predicate_type,
+        limits,
     )? {
         if let Ok((_, envelope)) = found.envelope {
             out.write_all(&envelope.to_json())?;
@@ -189,7 +191,7 @@ fn download_attestations(args: &DownloadAttestationArgs) -> anyhow::Result<ExitC
             count += 1;
         }
     }
-    no_items(count, "attestations", &target.subject.digest)
+    Ok(count)
 }
 
 fn no_items(count: usize, what: &str, digest: &assay_core::Digest) -> anyhow::Result<ExitCode> {
