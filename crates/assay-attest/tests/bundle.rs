@@ -3,6 +3,8 @@
 //! of tampering gives its own error.
 #![allow(clippy::print_stderr)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -22,19 +24,7 @@ use sha2::{Digest as _, Sha256};
 const ARTIFACT: &[u8] = b"the artifact\n";
 
 fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/sigstore")
-        .join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-        "required fixture missing: {}",
-        p.display()
-    );
-    eprintln!("skipping: {} is absent", p.display());
-    None
+    support::corpus(&format!("sigstore/{rel}"))
 }
 
 fn sha256(bytes: &[u8]) -> [u8; 32] {

@@ -5,6 +5,8 @@
 //! envelope and Statement code. Corpus-backed tests skip when the shared corpus is absent, unless
 //! `ASSAY_REQUIRE_FIXTURES=1`.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -21,18 +23,7 @@ use signature::{Signer as _, Verifier as _};
 
 #[allow(clippy::print_stderr)]
 fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/sigstore/dsse-intoto"
-    ));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() == Ok("1") {
-        panic!("{} is missing and ASSAY_REQUIRE_FIXTURES=1", dir.display());
-    }
-    eprintln!("skipping: DSSE corpus {} is absent", dir.display());
-    None
+    support::corpus("sigstore/dsse-intoto")
 }
 
 fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {

@@ -1,27 +1,12 @@
 //! DSSE with the `keys` types: key files as signers and verifiers of real envelopes.
 #![allow(clippy::print_stderr)]
 
-use std::path::PathBuf;
+mod support;
 
 use assay_attest::dsse::{DsseError, Envelope, Verify};
 use assay_attest::keys::{SigningKey, VerifyingKey};
 use assay_attest::statement::{PAYLOAD_TYPE, verify_statement};
-
-fn corpus(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus")
-        .join(rel);
-    if p.exists() {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-        "required fixture missing: {}",
-        p.display()
-    );
-    eprintln!("skipping: {} is absent", p.display());
-    None
-}
+use support::corpus;
 
 fn public(rel: &str) -> Option<VerifyingKey> {
     let pem = fs_err::read_to_string(corpus(rel)?).unwrap();

@@ -13,6 +13,8 @@
 //! `ASSAY_REQUIRE_FIXTURES=1`.
 #![allow(clippy::print_stderr)]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -234,19 +236,7 @@ const KNOWN_LIMITATIONS: &[(&str, Form, Outcome, &str)] = &[
 ];
 
 fn corpus(rel: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/sigstore")
-        .join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-        "required fixture missing: {}",
-        path.display()
-    );
-    eprintln!("skipping: {} is absent", path.display());
-    None
+    support::corpus(&format!("sigstore/{rel}"))
 }
 
 /// One case's inputs, read from its directory with the suite's defaults.

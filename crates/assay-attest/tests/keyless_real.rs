@@ -12,6 +12,8 @@
 //! Skips when the corpus is absent (fails instead with `ASSAY_REQUIRE_FIXTURES=1`).
 #![allow(clippy::print_stderr)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -21,21 +23,10 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-/// The corpus directory `sigstore/`, or `None` (after saying so) when it is absent.
+/// The Sigstore corpus directory, when its CPython data is there.
 fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/sigstore");
-    if p.join("cpython-release-tracker/signing-identities.json")
-        .exists()
-    {
-        return Some(p);
-    }
-    assert!(
-        std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-        "required fixture missing: {}",
-        p.display()
-    );
-    eprintln!("skipping: the Sigstore corpus {} is absent", p.display());
-    None
+    support::corpus("sigstore/cpython-release-tracker/signing-identities.json")?;
+    support::corpus("sigstore")
 }
 
 fn read(dir: &Path, rel: &str) -> Vec<u8> {

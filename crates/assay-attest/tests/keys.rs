@@ -4,7 +4,8 @@
 
 #![allow(clippy::print_stderr)] // tests say which fixtures they skip
 
-use std::path::PathBuf;
+mod support;
+
 use std::time::{Duration, Instant};
 
 use assay_attest::keys::{Algorithm, FileKeySource, KeyError, KeySource, SigningKey, VerifyingKey};
@@ -19,21 +20,7 @@ const ALL: [Algorithm; 4] = [
 ];
 
 fn corpus(rel: &str) -> Option<String> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus"
-    ))
-    .join(rel);
-    match fs_err::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() == Ok("1") => {
-            panic!("fixture {} required: {e}", path.display())
-        }
-        Err(_) => {
-            eprintln!("skipping: fixture {} is absent", path.display());
-            None
-        }
-    }
+    support::corpus(rel).map(|p| fs_err::read_to_string(p).unwrap())
 }
 
 fn pem_body(text: &str) -> Vec<u8> {

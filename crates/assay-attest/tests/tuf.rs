@@ -7,6 +7,8 @@
 //! are not ours), a small repository is generated with fresh keys.
 #![allow(clippy::print_stderr)] // tests say which fixtures they skip
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,19 +22,7 @@ use tempfile::TempDir;
 // Corpus helpers
 
 fn corpus(name: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/corpus/sigstore/tuf-static")
-        .join(name);
-    if dir.exists() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() != Ok("1"),
-        "required fixture missing: {}",
-        dir.display()
-    );
-    eprintln!("skipping: {} is absent", dir.display());
-    None
+    support::corpus(&format!("sigstore/tuf-static/{name}"))
 }
 
 /// The corpus `faketime` (`2025-02-09 12:02:08+00:00`) as Unix seconds.

@@ -5,6 +5,8 @@
 //! `ASSAY_REQUIRE_FIXTURES=1`. Each test uses its own repository. The token-scope and
 //! upload-location tests run against a scripted HTTP server and need nothing.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,8 +20,8 @@ use assay_oci::artifact::{
     push_file,
 };
 use assay_oci::error::ImageError;
-use assay_oci::registry::{BlobPush, RegistryClient, RegistryError, RegistryOptions};
-use tempfile::TempDir;
+use assay_oci::registry::{BlobPush, RegistryClient, RegistryError};
+use support::{Work, registry_host};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const ARTIFACT_TYPE: &str = "application/vnd.assay.test.v1+json";
@@ -29,43 +31,7 @@ const LIMIT: u64 = 64 << 20;
 // ---------------------------------------------------------------------------------------------
 // Fixtures.
 
-/// The test registry's `host:port`, or `None` (after saying so) when the tests should skip.
-#[allow(clippy::print_stderr)]
-fn registry_host() -> Option<String> {
-    match std::env::var("ASSAY_TEST_REGISTRY") {
-        Ok(host) if !host.trim().is_empty() => Some(host.trim().to_owned()),
-        _ if std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() == Ok("1") => {
-            panic!("ASSAY_TEST_REGISTRY is not set and ASSAY_REQUIRE_FIXTURES=1")
-        }
-        _ => {
-            eprintln!("skipping: ASSAY_TEST_REGISTRY is not set (host:port of a test registry)");
-            None
-        }
-    }
-}
-
-/// A scratch directory plus options reading an empty Docker config (never the host's).
-struct Work {
-    dir: TempDir,
-    opts: RegistryOptions,
-}
-
 impl Work {
-    fn new() -> Self {
-        Self::with_config(&serde_json::json!({}))
-    }
-
-    fn with_config(config: &serde_json::Value) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("docker-config.json");
-        fs_err::write(&path, config.to_string()).unwrap();
-        let opts = RegistryOptions {
-            docker_config: Some(path),
-            ..RegistryOptions::default()
-        };
-        Self { dir, opts }
-    }
-
     fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
         let path = self.dir.path().join(name);
         fs_err::write(&path, bytes).unwrap();

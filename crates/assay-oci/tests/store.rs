@@ -7,6 +7,8 @@
 //! and content unique to the run, so reruns against the same registry start clean. Layout tests
 //! and the referrers-API tests (a scripted HTTP server) need nothing.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,14 +20,14 @@ use assay_core::{Digest, Reference, SourceSpec};
 use assay_oci::error::ImageError;
 use assay_oci::layout::REF_NAME;
 use assay_oci::manifest::Descriptor;
-use assay_oci::registry::{RegistryClient, RegistryOptions};
+use assay_oci::registry::RegistryClient;
 use assay_oci::store::{
     CopyLimits, KIND_ANNOTATION, LayoutRepo, NewReferrer, ReferrersSource, RegistryRepo,
     Repository, StoreError, copy_manifest, referrers_tag,
 };
 use assay_oci::{OpenOptions, open_image};
 use serde_json::{Value, json};
-use tempfile::TempDir;
+use support::{Work, registry_host};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -38,39 +40,7 @@ const LIMIT: u64 = 1 << 20;
 // ---------------------------------------------------------------------------------------------
 // Fixtures.
 
-/// The test registry's `host:port`, or `None` (after saying so) when the tests should skip.
-#[allow(clippy::print_stderr)]
-fn registry_host() -> Option<String> {
-    match std::env::var("ASSAY_TEST_REGISTRY") {
-        Ok(host) if !host.trim().is_empty() => Some(host.trim().to_owned()),
-        _ if std::env::var("ASSAY_REQUIRE_FIXTURES").as_deref() == Ok("1") => {
-            panic!("ASSAY_TEST_REGISTRY is not set and ASSAY_REQUIRE_FIXTURES=1")
-        }
-        _ => {
-            eprintln!("skipping: ASSAY_TEST_REGISTRY is not set (host:port of a test registry)");
-            None
-        }
-    }
-}
-
-/// A scratch directory plus options reading an empty Docker config (never the host's).
-struct Work {
-    dir: TempDir,
-    opts: RegistryOptions,
-}
-
 impl Work {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("docker-config.json");
-        fs_err::write(&path, "{}").unwrap();
-        let opts = RegistryOptions {
-            docker_config: Some(path),
-            ..RegistryOptions::default()
-        };
-        Self { dir, opts }
-    }
-
     /// The registry repository `host/<repository>`.
     fn registry(&self, host: &str, repository: &str) -> RegistryRepo {
         let reference: Reference = format!("{host}/{repository}").parse().unwrap();
