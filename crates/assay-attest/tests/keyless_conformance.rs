@@ -4,9 +4,7 @@
 //! Each case directory holds a bundle and a README saying why it must verify or not; a name
 //! ending in `_fail` must be refused. Every case is run twice, with the artifact's bytes and with
 //! its SHA-256 digest only, as the suite's harness does. A refusal only counts if it names the
-//! step the case was built to break ([`EXPECTED`]). A case the verifier cannot yet get right is
-//! listed in [`KNOWN_LIMITATIONS`] with the outcome it has today, so that a change in the
-//! verifier shows up here as something to review. All deviations are collected and reported
+//! step the case was built to break ([`EXPECTED`]). All deviations are collected and reported
 //! together.
 //!
 //! The corpus lives outside the repository; the tests skip when it is absent, unless
@@ -56,9 +54,13 @@ const EXPECTED: &[(&str, &[Step])] = &[
         "bundle-unknown-version_fail",
         &[MalformedBundle, Unsupported],
     ),
-    // The chain carries its root, which the bundle format forbids (a known limitation, see
-    // below). Not MalformedBundle: this v0.1 bundle also carries an inclusion proof without a
-    // checkpoint, which v0.1 allows.
+    // The chain is leaf, root, intermediate, all the staging instance's, checked against the
+    // production root. The bundle format forbids a root in the chain, but the reference
+    // clients accept v0.1 bundles that carry one after their intermediate (sigstore-python
+    // warns; sigstore-js `bundleV01-full-cert-chain` and the sigstore-go examples do), so the
+    // chain is built from the trusted root and the extra certificates play no part: it fails
+    // because its leaf has no path to a production Fulcio CA. Not MalformedBundle: this v0.1
+    // bundle also carries an inclusion proof without a checkpoint, which v0.1 allows.
     ("bundle-with-root-cert_fail", &[CertificateChain]),
     ("checkpoint-bad-keyhint_fail", &[TlogCheckpoint]),
     // The proof's root hash and the checkpoint's differ; either side can be the one blamed.
@@ -187,13 +189,6 @@ const UNREADABLE_KEY: &[(&str, &str)] = &[(
     "the happy-path key with its last bytes replaced by `wrongkey`: not a point on P-256",
 )];
 
-/// An observed outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Pass,
-    Fail(Step),
-}
-
 /// How the artifact is handed to the verifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Form {
@@ -209,31 +204,6 @@ impl fmt::Display for Form {
         })
     }
 }
-
-const ROOT_IN_CHAIN: &str = "the chain is leaf, root, intermediate. The bundle format says a chain \
-     must not include its root, but sigstore-verify 0.15.1 builds the path from the trusted root \
-     and ignores the extra certificate, as sigstore-python does (it only warns); real v0.1 \
-     bundles (sigstore-js bundleV01-full-cert-chain, sigstore-go dsse and provenance examples) \
-     carry full chains, so assay does not refuse them either. The case is refused only because \
-     its leaf is for a@tny.town, not the suite's default identity";
-
-/// Cases refused for another reason than the one they were built for, because of the
-/// verification library (sigstore-verify 0.15.1 and its crates): the outcome they have today,
-/// and why.
-const KNOWN_LIMITATIONS: &[(&str, Form, Outcome, &str)] = &[
-    (
-        "bundle-with-root-cert_fail",
-        Form::Bytes,
-        Outcome::Fail(IdentityMismatch),
-        ROOT_IN_CHAIN,
-    ),
-    (
-        "bundle-with-root-cert_fail",
-        Form::Digest,
-        Outcome::Fail(IdentityMismatch),
-        ROOT_IN_CHAIN,
-    ),
-];
 
 fn corpus(rel: &str) -> Option<PathBuf> {
     support::corpus(&format!("sigstore/{rel}"))
@@ -318,13 +288,6 @@ fn run(case: &Case, form: Form) -> Run {
     Run::Verdict(result.map(|_| ()))
 }
 
-fn outcome(result: &Result<(), KeylessError>) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Pass,
-        Err(e) => Outcome::Fail(e.step),
-    }
-}
-
 /// Why a verdict deviates from what the suite and [`EXPECTED`] require, if it does.
 fn judge(name: &str, result: &Result<(), KeylessError>) -> Option<String> {
     match (result, name.ends_with("_fail")) {
@@ -344,21 +307,6 @@ fn expected_steps(name: &str) -> Option<&'static [Step]> {
         .iter()
         .find(|(case, _)| *case == name)
         .map(|(_, steps)| *steps)
-}
-
-/// Checks a known limitation still behaves as recorded.
-fn judge_limitation(recorded: Outcome, result: &Result<(), KeylessError>) -> Option<String> {
-    let actual = outcome(result);
-    (actual != recorded).then(|| {
-        let detail = result
-            .as_ref()
-            .err()
-            .map_or("verified".to_owned(), |e| e.to_string());
-        format!(
-            "known limitation changed: recorded {recorded:?}, now {actual:?} ({detail}); review \
-             the case and update KNOWN_LIMITATIONS"
-        )
-    })
 }
 
 fn judge_unreadable_key(name: &str, problem: &str) -> Option<String> {
@@ -386,7 +334,6 @@ struct Tally {
     verified: usize,
     refused: usize,
     deviations: Vec<String>,
-    limitations_seen: usize,
 }
 
 impl Tally {
@@ -402,34 +349,20 @@ impl Tally {
                     Ok(()) => self.verified += 1,
                     Err(_) => self.refused += 1,
                 }
-                self.judge_verdict(case, form, &result)
+                judge_verdict(case, &result)
             }
         };
         if let Some(d) = deviation {
             self.deviations.push(format!("{} [{form}]: {d}", case.name));
         }
     }
+}
 
-    fn judge_verdict(
-        &mut self,
-        case: &Case,
-        form: Form,
-        result: &Result<(), KeylessError>,
-    ) -> Option<String> {
-        if UNREADABLE_KEY.iter().any(|(name, _)| *name == case.name) {
-            return Some("key.pub now loads: give the case an EXPECTED entry".to_owned());
-        }
-        let limitation = KNOWN_LIMITATIONS
-            .iter()
-            .find(|(name, f, _, _)| *name == case.name && *f == form);
-        match limitation {
-            Some((_, _, recorded, _)) => {
-                self.limitations_seen += 1;
-                judge_limitation(*recorded, result)
-            }
-            None => judge(&case.name, result),
-        }
+fn judge_verdict(case: &Case, result: &Result<(), KeylessError>) -> Option<String> {
+    if UNREADABLE_KEY.iter().any(|(name, _)| *name == case.name) {
+        return Some("key.pub now loads: give the case an EXPECTED entry".to_owned());
     }
+    judge(&case.name, result)
 }
 
 /// The whole suite: 70 cases, each with the artifact's bytes and with its digest.
@@ -461,8 +394,7 @@ fn conformance_bundle_verify_suite() {
     report(&tally);
 }
 
-/// EXPECTED and UNREADABLE_KEY together name every `_fail` case once, and nothing else;
-/// KNOWN_LIMITATIONS names cases of the corpus, with a reason.
+/// EXPECTED and UNREADABLE_KEY together name every `_fail` case once, and nothing else.
 fn check_tables(names: &[String]) {
     let mut seen = BTreeSet::new();
     let listed = EXPECTED
@@ -483,30 +415,16 @@ fn check_tables(names: &[String]) {
             "{name}: missing from EXPECTED"
         );
     }
-    for (case, _, _, reason) in KNOWN_LIMITATIONS {
-        assert!(
-            names.iter().any(|n| n == case),
-            "{case}: KNOWN_LIMITATIONS names no case"
-        );
-        assert!(
-            !reason.is_empty(),
-            "{case}: known limitation without a reason"
-        );
-    }
 }
 
 fn report(tally: &Tally) {
     eprintln!(
-        "conformance: {} items, {} verified, {} refused, {} known limitation(s), {} deviation(s)",
+        "conformance: {} items, {} verified, {} refused, {} deviation(s)",
         tally.items,
         tally.verified,
         tally.refused,
-        tally.limitations_seen,
         tally.deviations.len()
     );
-    for (case, form, outcome, reason) in KNOWN_LIMITATIONS {
-        eprintln!("  known limitation: {case} [{form}] {outcome:?}: {reason}");
-    }
     assert!(
         tally.deviations.is_empty(),
         "{} deviation(s):\n  {}",
@@ -514,20 +432,8 @@ fn report(tally: &Tally) {
         tally.deviations.join("\n  ")
     );
     assert_eq!(
-        tally.limitations_seen,
-        KNOWN_LIMITATIONS.len(),
-        "known limitations run"
-    );
-    let passing_limitations = KNOWN_LIMITATIONS
-        .iter()
-        .filter(|(_, _, outcome, _)| *outcome == Outcome::Pass)
-        .count();
-    assert_eq!(
         (tally.verified, tally.refused),
-        (
-            2 * PASS_CASES + passing_limitations,
-            2 * FAIL_CASES - passing_limitations
-        ),
+        (2 * PASS_CASES, 2 * FAIL_CASES),
         "(verified, refused) items"
     );
 }

@@ -369,10 +369,10 @@ const GROUND_TRUTH: &[Row] = &[
     row("sigstore-python/bundle_no_log_entry.txt.sigstore", Staging, YOSSARIAN, File("sigstore-python/bundle_no_log_entry.txt"), PARSE),
     row("sigstore-python/bundle_v3_no_signed_time.txt.sigstore.json", Staging, YOSSARIAN, File("sigstore-python/bundle_v3_no_signed_time.txt"), PARSE),
     row("sigstore-python/bundle_v3_github.whl.sigstore", Production, RFC8785, Digest("c4e92e9ecc828bef2aa7dba1de8ac983511f7532a0df11c770d39099a25cf201"), OK),
-    // sigstore-python says OK only because it drops the RFC 3161 timestamp it cannot verify (the
-    // trust config's TSA chain was re-issued after the timestamp) and uses the log time; assay
-    // refuses a timestamp that does not verify (see `tsa_bundle_fails_only_on_its_timestamp`).
-    row("sigstore-python/tsa/bundle.txt.sigstore", Tsa, CHALLANDE, File("sigstore-python/tsa/bundle.txt"), Some(Step::Timestamp)),
+    // Its RFC 3161 timestamp does not verify (the trust config's TSA chain was re-issued after
+    // it); like sigstore-python, assay sets it aside and uses the promised log time (see
+    // `tsa_bundle_verifies_on_the_log_time`).
+    row("sigstore-python/tsa/bundle.txt.sigstore", Tsa, CHALLANDE, File("sigstore-python/tsa/bundle.txt"), OK),
     row("sigstore-python/staging-rekor-v2.txt.sigstore.json", Staging, JKU, File("sigstore-python/staging-rekor-v2.txt"), OK),
     row("sigstore-rust/sigstore-verify__test_data__bundles__cosign-v3-blob.sigstore.json", Production, VOLLPRECHT, File("sigstore-rust/sigstore-verify__test_data__bundles__cosign-v3-blob.txt"), OK),
     row(CONDA, Production, PREFIX_DEV, Digest(CONDA_SHA256), OK),
@@ -493,27 +493,63 @@ fn ground_truth_table() {
     );
 }
 
-/// The TSA row: with its RFC 3161 timestamp removed, the bundle verifies on the Rekor entry's
-/// time alone, so the timestamp (signed by a TSA certificate the trust config does not hold) is
-/// the only thing wrong with it.
+/// The TSA row: its timestamp, signed by a TSA certificate the trust config does not hold, is
+/// set aside with its reason, and the bundle verifies on the Rekor entry's promised time alone.
 #[test]
-fn tsa_bundle_fails_only_on_its_timestamp() {
+fn tsa_bundle_verifies_on_the_log_time() {
     let Some(dir) = corpus() else { return };
-    let mut bundle = json(&dir, "sigstore-python/tsa/bundle.txt.sigstore");
-    let material = bundle["verificationMaterial"].as_object_mut().unwrap();
-    assert!(material.remove("timestampVerificationData").is_some());
-    let json = serde_json::to_vec(&bundle).unwrap();
+    let json = read(&dir, "sigstore-python/tsa/bundle.txt.sigstore");
     let artifact = read(&dir, "sigstore-python/tsa/bundle.txt");
     let p = policy(CHALLANDE.0, CHALLANDE.1);
-    let verified = keyless::verify(&json, Artifact::Bytes(&artifact), &p, &tsa_root(&dir));
-    assert!(verified.unwrap().integrated_time.is_some());
+    let verified = keyless::verify(&json, Artifact::Bytes(&artifact), &p, &tsa_root(&dir)).unwrap();
+    let time = verified.integrated_time.unwrap();
+    assert_eq!(verified.signed_times, [time]);
+    assert_eq!(verified.skipped_timestamps.len(), 1);
+    assert!(
+        verified.skipped_timestamps[0].contains("RFC 3161"),
+        "{:?}",
+        verified.skipped_timestamps
+    );
+}
+
+/// Setting a timestamp aside needs another signed time: without the entry's inclusion promise
+/// (the proof stays, so the bundle is well formed) there is none, and the bundle is refused at
+/// the timestamp; with a tampered promise the log time is no evidence either.
+#[test]
+fn tsa_fallback_needs_a_promised_log_time() {
+    let Some(dir) = corpus() else { return };
+    let artifact = read(&dir, "sigstore-python/tsa/bundle.txt");
+    let p = policy(CHALLANDE.0, CHALLANDE.1);
+    let root = tsa_root(&dir);
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut bundle = json(&dir, "sigstore-python/tsa/bundle.txt.sigstore");
+        f(&mut bundle["verificationMaterial"]["tlogEntries"][0]);
+        let bytes = serde_json::to_vec(&bundle).unwrap();
+        keyless::verify(&bytes, Artifact::Bytes(&artifact), &p, &root)
+            .unwrap_err()
+            .step
+    };
+    let no_promise = edit(&|entry| {
+        entry
+            .as_object_mut()
+            .unwrap()
+            .remove("inclusionPromise")
+            .unwrap();
+    });
+    assert_eq!(no_promise, Step::Timestamp);
+    let backdated = edit(&|entry| {
+        let time: i64 = entry["integratedTime"].as_str().unwrap().parse().unwrap();
+        entry["integratedTime"] = serde_json::json!((time - 60).to_string());
+    });
+    assert_eq!(backdated, Step::TlogSet);
 }
 
 /// The sha512-only rows (except the malformed one), verified by their subject's SHA-512
 /// (`Artifact::Sha512`): they pass, as the ground truth says they should when checked by
 /// statement subject. Three of them (sigstore-js `bundleV01-full-cert-chain`, sigstore-go
 /// `dsse` and `bundle-provenance`) ship their chain's root, which the bundle format forbids but
-/// the reference clients accept (sigstore-python warns).
+/// the reference clients accept (sigstore-python warns); they are the trusted root's own CA
+/// certificates (see `shipped_chain_must_be_the_trusted_roots`).
 #[test]
 fn sha512_subjects_verify_by_their_digest() {
     let Some(dir) = corpus() else { return };
@@ -539,6 +575,49 @@ fn sha512_subjects_verify_by_their_digest() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(checked, 12);
+}
+
+/// sigstore-js's full-chain v0.1 bundle ships the production intermediate and root after its
+/// leaf. Without them it verifies the same; with the staging instance's root or intermediate
+/// in their place (certificates the production root does not hold) it is refused at the
+/// chain, naming the certificate.
+#[test]
+fn shipped_chain_must_be_the_trusted_roots() {
+    let Some(dir) = corpus() else { return };
+    let production_root = production(&dir);
+    let bundle = json(&dir, "sigstore-js/bundleV01-full-cert-chain.sigstore");
+    let digest: [u8; 64] = subject_digest(
+        &read(&dir, "sigstore-js/bundleV01-full-cert-chain.sigstore"),
+        "sha512",
+    )
+    .unwrap()
+    .try_into()
+    .unwrap();
+    let staging_cas = json(&dir, "trust/staging/trusted_root.json")["certificateAuthorities"][0]
+        ["certChain"]["certificates"]
+        .clone();
+    let with_chain = |edit: &dyn Fn(&mut Vec<Value>)| {
+        let mut bundle = bundle.clone();
+        let certs = bundle["verificationMaterial"]["x509CertificateChain"]["certificates"]
+            .as_array_mut()
+            .unwrap();
+        edit(certs);
+        let bytes = serde_json::to_vec(&bundle).unwrap();
+        let p = policy(DEHAMER.0, DEHAMER.1);
+        keyless::verify(&bytes, Artifact::Sha512(digest), &p, &production_root)
+    };
+    assert!(with_chain(&|_| {}).is_ok());
+    assert!(with_chain(&|certs| certs.truncate(1)).is_ok());
+    for (index, staging) in staging_cas.as_array().unwrap().iter().enumerate() {
+        let err = with_chain(&|certs| certs[2 - index] = staging.clone()).unwrap_err();
+        assert_eq!(err.step, Step::CertificateChain, "{err}");
+        assert!(
+            err.detail.contains(&format!("certificate {}", 2 - index)),
+            "{err}"
+        );
+    }
+    let err = with_chain(&|certs| certs.push(staging_cas[1].clone())).unwrap_err();
+    assert!(err.detail.contains("self-signed root"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------

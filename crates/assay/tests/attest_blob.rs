@@ -418,3 +418,39 @@ fn keyless_bundles_verify_by_identity() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// sigstore-python's TSA bundle: its RFC 3161 timestamp does not verify against its trust
+/// config, so verify-blob sets it aside, says so, and verifies on the log's promised time.
+#[test]
+fn keyless_timestamp_set_aside_is_reported() {
+    let (Some(bundle), Some(config)) = (
+        corpus("sigstore/sigstore-python/tsa/bundle.txt.sigstore"),
+        corpus("sigstore/sigstore-python/tsa/trust_config.json"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&config).unwrap()).unwrap();
+    let root = dir.path().join("trusted_root.json");
+    std::fs::write(&root, config["trustedRoot"].to_string()).unwrap();
+    let artifact = bundle.with_file_name("bundle.txt");
+    let o = run(&[
+        "verify-blob",
+        &artifact.display().to_string(),
+        "--bundle",
+        &bundle.display().to_string(),
+        "--certificate-identity",
+        "alexis.challande@trailofbits.com",
+        "--certificate-oidc-issuer",
+        "https://accounts.google.com",
+        "--trusted-root",
+        &root.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: an RFC 3161 timestamp was set aside"),
+        "{}",
+        stderr(&o)
+    );
+}

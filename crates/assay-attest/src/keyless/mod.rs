@@ -10,9 +10,13 @@
 //! This module adds what assay needs around them: the bundle is first parsed by
 //! [`crate::bundle`] (whose per-version rules reject malformed bundles early and name the
 //! field), identity and issuer may be regular expressions, other Fulcio extensions may be
-//! required, and every failure names the step that failed ([`Step`]). Two gaps of the verifier
-//! are bridged here: a v0.1 inclusion proof without a checkpoint is ignored rather than fatal,
-//! and a log entry recording other content is told apart from a wrong artifact (`binding`).
+//! required, and every failure names the step that failed ([`Step`]). Where the verifier is
+//! stricter or looser than the reference clients, this module follows the reference clients:
+//! a v0.1 inclusion proof without a checkpoint is ignored rather than fatal, an RFC 3161
+//! timestamp that does not verify is set aside when the log promises another signed time, and
+//! a log entry recording other content is told apart from a wrong artifact (`binding`). One
+//! rule is stricter than all of them: certificates a bundle ships after its leaf must be the
+//! trusted root's own, where the clients ignore them.
 //! `tests/keyless_conformance.rs` runs the sigstore-conformance suite against this module.
 
 use sigstore_verify::trust_root::{
@@ -37,6 +41,8 @@ use crate::keys::VerifyingKey;
 pub struct TrustRoot {
     name: String,
     verifier: Verifier,
+    /// Every certificate of the trusted Fulcio CAs' chains (DER).
+    ca_certificates: std::collections::BTreeSet<Vec<u8>>,
 }
 
 impl std::fmt::Debug for TrustRoot {
@@ -64,9 +70,16 @@ impl TrustRoot {
             .map_err(|e| KeylessError::new(Step::TrustMaterial, format!("{name}: {e}")))?;
         let verifier = Verifier::new(&root)
             .map_err(|e| KeylessError::new(Step::TrustMaterial, format!("{name}: {e}")))?;
+        let ca_certificates = root
+            .certificate_authorities
+            .iter()
+            .flat_map(|ca| &ca.cert_chain.certificates)
+            .map(|c| c.raw_bytes.as_bytes().to_vec())
+            .collect();
         Ok(Self {
             name: name.to_owned(),
             verifier,
+            ca_certificates,
         })
     }
 
@@ -104,6 +117,9 @@ pub struct Verified {
     pub tlog_checked: bool,
     /// Authenticated signing times used (Unix seconds).
     pub signed_times: Vec<i64>,
+    /// RFC 3161 timestamps set aside because they did not verify, each with the reason; the
+    /// signed time then came from the log (see `without_timestamps`).
+    pub skipped_timestamps: Vec<String>,
 }
 
 /// A bundle read twice: by assay's bundle rules (whose refusals name the field) and by the
@@ -179,29 +195,96 @@ fn drop_proofs_without_checkpoint(bundle: &mut SigstoreBundle) {
     }
 }
 
+/// A verifier's result, and the RFC 3161 timestamps that were set aside (each with the reason
+/// it did not verify).
+struct Outcome {
+    result: VerificationResult,
+    skipped_timestamps: Vec<String>,
+}
+
 fn run(
     root: &TrustRoot,
     parsed: &Parsed,
     artifact: Artifact<'_>,
     policy: &(impl sigstore_verify::Policy + ?Sized),
-) -> Result<VerificationResult, KeylessError> {
-    let bundle = &parsed.theirs;
-    let result = match artifact {
-        Artifact::Bytes(bytes) => root.verifier.verify(bytes, bundle, policy),
-        Artifact::Sha256(digest) => {
-            let hash = Sha256Hash::from_hex(&hex::encode(digest))
-                .map_err(|e| KeylessError::new(Step::Unsupported, e.to_string()))?;
-            root.verifier.verify(hash, bundle, policy)
+) -> Result<Outcome, KeylessError> {
+    let outcome = match verify_once(root, &parsed.theirs, artifact, policy) {
+        Ok(result) => Outcome {
+            result,
+            skipped_timestamps: Vec::new(),
+        },
+        Err(e) if timestamp_unverifiable(&e) && has_promised_time(&parsed.theirs) => {
+            let result = verify_once(root, &without_timestamps(&parsed.theirs), artifact, policy)
+                .map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))?;
+            Outcome {
+                result,
+                skipped_timestamps: vec![e.to_string()],
+            }
         }
+        Err(e) => return Err(binding::refine(e.into(), parsed.ours.content(), artifact)),
+    };
+    check_tree_sizes(&parsed.ours)?;
+    Ok(outcome)
+}
+
+fn verify_once(
+    root: &TrustRoot,
+    bundle: &SigstoreBundle,
+    artifact: Artifact<'_>,
+    policy: &(impl sigstore_verify::Policy + ?Sized),
+) -> Result<VerificationResult, sigstore_verify::Error> {
+    match artifact {
+        Artifact::Bytes(bytes) => root.verifier.verify(bytes, bundle, policy),
+        Artifact::Sha256(digest) => root
+            .verifier
+            .verify(Sha256Hash::new(digest), bundle, policy),
         Artifact::Sha512(digest) => {
             let digest = ArtifactDigest::new(HashAlgorithm::Sha2512, &digest[..])
-                .map_err(|e| KeylessError::new(Step::Unsupported, e.to_string()))?;
+                .map_err(|e| sigstore_verify::Error::UnsupportedArtifact(e.to_string()))?;
             root.verifier.verify(digest, bundle, policy)
         }
-    };
-    let result = result.map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))?;
-    check_tree_sizes(&parsed.ours)?;
-    Ok(result)
+    }
+}
+
+/// An RFC 3161 timestamp that cannot be attributed to a trusted authority at its time: its
+/// signature, its TSA chain, or the authority's `validFor` window fails. Not a timestamp that
+/// verified but falls outside the certificate's validity: that one is evidence against the
+/// bundle and stays fatal.
+fn timestamp_unverifiable(e: &sigstore_verify::Error) -> bool {
+    use sigstore_verify::TimestampError as T;
+    matches!(
+        e,
+        sigstore_verify::Error::Timestamp(T::Invalid(_) | T::OutsideAuthorityValidity { .. })
+    )
+}
+
+/// Whether the bundle has a signed time besides its RFC 3161 timestamps: a Rekor v1 entry's
+/// integrated time, covered by an inclusion promise.
+fn has_promised_time(bundle: &SigstoreBundle) -> bool {
+    use sigstore_verify::types::bundle::KindVersion as K;
+    bundle.verification_material.tlog_entries.iter().any(|e| {
+        matches!(
+            e.kind_version,
+            K::HashedRekordV001 | K::DsseV001 | K::IntotoV002
+        ) && e.inclusion_promise.is_some()
+            && e.integrated_time.is_some()
+    })
+}
+
+/// The bundle without its RFC 3161 timestamps. The Sigstore client specification asks for a
+/// threshold of verified signed times (one, in the public-good instance); sigstore-python and
+/// sigstore-go count the timestamps that verify and set aside those that do not, so a bundle
+/// whose timestamp fails but whose log entry carries a promised time verifies on the log's
+/// time. The verifier instead fails on any timestamp that does not verify, so the bundle is
+/// verified again without them; every other check still runs in full.
+fn without_timestamps(bundle: &SigstoreBundle) -> SigstoreBundle {
+    let mut bundle = bundle.clone();
+    bundle
+        .verification_material
+        .timestamp_verification_data
+        .rfc3161_timestamps
+        .clear();
+    bundle
 }
 
 /// Each inclusion proof's `treeSize` must be the size its checkpoint signs (C2SP
@@ -236,6 +319,56 @@ fn check_tree_sizes(bundle: &crate::bundle::Bundle) -> Result<(), KeylessError> 
     Ok(())
 }
 
+/// The certificates a v0.1/v0.2 bundle ships after its leaf must be the trusted root's own CA
+/// certificates. The bundle format says the chain holds the leaf's intermediates and not the
+/// root, but real bundles (sigstore-js, sigstore-go, cosign) repeat the whole public-good chain,
+/// root included, and the reference clients accept them. Either way the path is built from the
+/// trusted root alone; a certificate the trusted root does not hold (a root or intermediate of
+/// another instance, or one made up) is refused rather than silently ignored, so a bundle cannot
+/// claim CAs it does not chain to.
+fn check_shipped_chain(
+    bundle: &crate::bundle::Bundle,
+    root: &TrustRoot,
+) -> Result<(), KeylessError> {
+    let KeyMaterial::X509Chain(certs) = &bundle.verification_material().key else {
+        return Ok(());
+    };
+    let unknown = certs
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, der)| !root.ca_certificates.contains(der.as_slice()));
+    match unknown {
+        None => Ok(()),
+        Some((index, der)) => Err(KeylessError::new(
+            Step::CertificateChain,
+            format!(
+                "x509CertificateChain certificate {index} ({}) is not a certificate of the \
+                 trusted root {:?}'s Fulcio CAs",
+                certificate_name(der),
+                root.name
+            ),
+        )),
+    }
+}
+
+/// A certificate's subject for messages, with whether it is self-signed (a root).
+fn certificate_name(der: &[u8]) -> String {
+    use x509_cert::der::Decode as _;
+    match x509_cert::Certificate::from_der(der) {
+        Ok(cert) => {
+            let subject = &cert.tbs_certificate.subject;
+            let root = if *subject == cert.tbs_certificate.issuer {
+                ", self-signed root"
+            } else {
+                ""
+            };
+            format!("subject \"{subject}\"{root}")
+        }
+        Err(e) => format!("unreadable: {e}"),
+    }
+}
+
 /// A certificate-signed bundle is needed to check an identity: a key-signed one has none.
 fn require_certificate(
     bundle: &crate::bundle::Bundle,
@@ -264,9 +397,10 @@ pub fn verify(
 ) -> Result<Verified, KeylessError> {
     let parsed = parse(json)?;
     require_certificate(&parsed.ours, policy)?;
-    let result = run(root, &parsed, artifact, &policy.to_sigstore())?;
-    policy.check(&result)?;
-    Ok(verified(&result))
+    check_shipped_chain(&parsed.ours, root)?;
+    let outcome = run(root, &parsed, artifact, &policy.to_sigstore())?;
+    policy.check(&outcome.result)?;
+    Ok(verified(outcome))
 }
 
 /// Verifies a bundle signed with a managed key: its transparency-log evidence and timestamps
@@ -279,11 +413,12 @@ pub fn verify_with_key(
 ) -> Result<Verified, KeylessError> {
     let parsed = parse(json)?;
     let policy = PublicKeyVerificationPolicy::new(DerPublicKey::new(key.spki_der().to_vec()));
-    let result = run(root, &parsed, artifact, &policy)?;
-    Ok(verified(&result))
+    let outcome = run(root, &parsed, artifact, &policy)?;
+    Ok(verified(outcome))
 }
 
-fn verified(result: &VerificationResult) -> Verified {
+fn verified(outcome: Outcome) -> Verified {
+    let result = &outcome.result;
     Verified {
         identity: result.identity().map(|s| s.as_str().to_owned()),
         issuer: result.issuer().map(str::to_owned),
@@ -296,5 +431,6 @@ fn verified(result: &VerificationResult) -> Verified {
             .iter()
             .map(|t| t.as_second())
             .collect(),
+        skipped_timestamps: outcome.skipped_timestamps,
     }
 }

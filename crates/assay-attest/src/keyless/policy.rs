@@ -100,17 +100,12 @@ impl Policy {
         }
     }
 
-    /// The verifier's own policy: exact values are passed through (so the verifier checks them
-    /// too); regular expressions are checked by [`Self::check`].
+    /// The verifier's own policy: no identity constraint. Identity, issuer and extensions are
+    /// all checked by [`Self::check`] once every cryptographic step has passed, so a bundle
+    /// that is both badly signed and someone else's is refused for its signature evidence
+    /// (chain, log, timestamps) first, which is the more telling reason.
     pub(super) fn to_sigstore(&self) -> VerificationPolicy {
-        let mut policy = VerificationPolicy::any_identity();
-        if let Matcher::Exact(identity) = &self.identity {
-            policy = policy.require_identity(identity);
-        }
-        if let Matcher::Exact(issuer) = &self.issuer {
-            policy = policy.require_issuer(issuer);
-        }
-        policy
+        VerificationPolicy::any_identity()
     }
 
     /// Checks the verified certificate's claims against every matcher.

@@ -122,6 +122,11 @@ fn say_keyless(verified: &keyless::Verified, root: &str) {
         "  checked against the {root} trusted root: {}",
         names.join(", ")
     ));
+    for reason in &verified.skipped_timestamps {
+        lines.push(format!(
+            "  warning: an RFC 3161 timestamp was set aside, the signed time is the log's: {reason}"
+        ));
+    }
     #[allow(clippy::print_stderr)]
     {
         eprintln!("{}", lines.join("\n"));
