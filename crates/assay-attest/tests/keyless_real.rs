@@ -5,9 +5,11 @@
 //!   is refused for the wrong signer or the wrong digest, with the step that says so;
 //! - the ground-truth table of the corpus README (verdicts of sigstore-python 4.5.1) gives the
 //!   same verdicts, including the bundles only checkable through their in-toto subject;
-//! - every signed field of three passing bundles (v0.1 and v0.3 message signatures, a DSSE
-//!   attestation), changed by one bit or one character at pseudo-random positions, makes the
-//!   bundle fail (Sigstore client specification, "Verification").
+//! - every signed field of four passing bundles (v0.1 and v0.3 message signatures, a DSSE
+//!   attestation, a Rekor v2 entry with an RFC 3161 timestamp), changed by one bit or one
+//!   character at pseudo-random positions, makes the bundle fail (Sigstore client
+//!   specification, "Verification"); so does a change to a proof field that only repeats what
+//!   the checkpoint or entry holds.
 //!
 //! Skips when the corpus is absent (fails instead with `ASSAY_REQUIRE_FIXTURES=1`).
 #![allow(clippy::print_stderr)]
@@ -493,8 +495,10 @@ fn ground_truth_table() {
     );
 }
 
-/// The TSA row: its timestamp, signed by a TSA certificate the trust config does not hold, is
-/// set aside with its reason, and the bundle verifies on the Rekor entry's promised time alone.
+/// The TSA row: neither of its two timestamps verifies against the trust config's authority
+/// (one is signed by a TSA certificate it does not hold, the other is over another message),
+/// so both are set aside with their reasons, and the bundle verifies on the Rekor entry's
+/// promised time alone.
 #[test]
 fn tsa_bundle_verifies_on_the_log_time() {
     let Some(dir) = corpus() else { return };
@@ -504,30 +508,29 @@ fn tsa_bundle_verifies_on_the_log_time() {
     let verified = keyless::verify(&json, Artifact::Bytes(&artifact), &p, &tsa_root(&dir)).unwrap();
     let time = verified.integrated_time.unwrap();
     assert_eq!(verified.signed_times, [time]);
-    assert_eq!(verified.skipped_timestamps.len(), 1);
-    assert!(
-        verified.skipped_timestamps[0].contains("RFC 3161"),
-        "{:?}",
-        verified.skipped_timestamps
-    );
+    let skipped = &verified.skipped_timestamps;
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped[0].contains("signer does not match"), "{skipped:?}");
+    assert!(skipped[1].contains("hash mismatch"), "{skipped:?}");
 }
 
 /// Setting a timestamp aside needs another signed time: without the entry's inclusion promise
 /// (the proof stays, so the bundle is well formed) there is none, and the bundle is refused at
-/// the timestamp; with a tampered promise the log time is no evidence either.
+/// the timestamp; with a tampered promise the log time is no evidence either. A timestamp that
+/// verifies is kept, and a certificate must be valid at its time too: the conformance case
+/// `intoto-tsa-timestamp-outside-cert-validity_fail` (whose timestamp verifies) stays refused
+/// at the chain (`keyless_conformance.rs`).
 #[test]
 fn tsa_fallback_needs_a_promised_log_time() {
     let Some(dir) = corpus() else { return };
     let artifact = read(&dir, "sigstore-python/tsa/bundle.txt");
     let p = policy(CHALLANDE.0, CHALLANDE.1);
     let root = tsa_root(&dir);
-    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+    let edit = |f: &dyn Fn(&mut Value)| {
         let mut bundle = json(&dir, "sigstore-python/tsa/bundle.txt.sigstore");
         f(&mut bundle["verificationMaterial"]["tlogEntries"][0]);
         let bytes = serde_json::to_vec(&bundle).unwrap();
-        keyless::verify(&bytes, Artifact::Bytes(&artifact), &p, &root)
-            .unwrap_err()
-            .step
+        keyless::verify(&bytes, Artifact::Bytes(&artifact), &p, &root).unwrap_err()
     };
     let no_promise = edit(&|entry| {
         entry
@@ -536,12 +539,12 @@ fn tsa_fallback_needs_a_promised_log_time() {
             .remove("inclusionPromise")
             .unwrap();
     });
-    assert_eq!(no_promise, Step::Timestamp);
+    assert_eq!(no_promise.step, Step::Timestamp, "{no_promise}");
     let backdated = edit(&|entry| {
         let time: i64 = entry["integratedTime"].as_str().unwrap().parse().unwrap();
         entry["integratedTime"] = serde_json::json!((time - 60).to_string());
     });
-    assert_eq!(backdated, Step::TlogSet);
+    assert_eq!(backdated.step, Step::TlogSet, "{backdated}");
 }
 
 /// The sha512-only rows (except the malformed one), verified by their subject's SHA-512
@@ -647,6 +650,13 @@ enum Change {
     NoteText,
     /// A checkpoint: one bit of the first signature (key hint and signature) flipped.
     NoteSignature,
+    /// An RFC 3161 token: one bit of its TSTInfo (the signed content: time, message imprint,
+    /// serial, nonce) flipped. Other parts of the CMS structure, such as the certificates it
+    /// embeds, are not signed and not used.
+    TokenContent,
+    /// An RFC 3161 token: one bit of the last 32 bytes, inside the signature value (tokens
+    /// without unsigned attributes end with it), flipped.
+    TokenSignature,
 }
 
 fn flip_bit(text: &str, rng: &mut Rng) -> String {
@@ -682,8 +692,49 @@ fn change_note_signature(note: &str, rng: &mut Rng) -> String {
     format!("{text}{prefix} {}{rest}", flip_bit(signature, rng))
 }
 
+/// The DER length at `bytes[at..]`: (length, bytes the length itself takes).
+fn der_length(bytes: &[u8], at: usize) -> (usize, usize) {
+    match bytes[at] {
+        n if n < 0x80 => (n as usize, 1),
+        0x81 => (bytes[at + 1] as usize, 2),
+        0x82 => ((bytes[at + 1] as usize) << 8 | bytes[at + 2] as usize, 3),
+        other => panic!("unexpected DER length byte {other:#x}"),
+    }
+}
+
+/// The range of a token's TSTInfo: the `[0] { OCTET STRING }` after the first
+/// `id-smime-ct-TSTInfo` OID (1.2.840.113549.1.9.16.1.4), the encapsulated content's type.
+fn tst_info(token: &[u8]) -> std::ops::Range<usize> {
+    const OID: &[u8] = &[
+        0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04,
+    ];
+    let oid = token.windows(OID.len()).position(|w| w == OID).unwrap();
+    let explicit = oid + OID.len();
+    assert_eq!(token[explicit], 0xa0);
+    let (_, skip) = der_length(token, explicit + 1);
+    let octets = explicit + 1 + skip;
+    assert_eq!(token[octets], 0x04);
+    let (len, skip) = der_length(token, octets + 1);
+    let start = octets + 1 + skip;
+    start..start + len
+}
+
+fn flip_token_bit(
+    text: &str,
+    range: impl Fn(&[u8]) -> std::ops::Range<usize>,
+    rng: &mut Rng,
+) -> String {
+    let mut bytes = STANDARD.decode(text).unwrap();
+    let range = range(&bytes);
+    let bit = rng.below(range.len() * 8);
+    bytes[range.start + bit / 8] ^= 1 << (bit % 8);
+    STANDARD.encode(bytes)
+}
+
 fn mutate(text: &str, change: Change, rng: &mut Rng) -> String {
     match change {
+        Change::TokenContent => flip_token_bit(text, tst_info, rng),
+        Change::TokenSignature => flip_token_bit(text, |t| t.len() - 32..t.len(), rng),
         Change::Bit => flip_bit(text, rng),
         Change::Digit => change_digit(text, rng),
         Change::NoteText => change_note_text(text, rng),
@@ -733,17 +784,22 @@ fn signed_fields(bundle: &Value) -> Vec<Field> {
         "/dsseEnvelope/signatures/0/sig",
         "/dsseEnvelope/payload",
     ];
-    let present = content.into_iter().filter(|p| bundle.pointer(p).is_some());
-    fields.extend(present.map(|p| field(p.to_owned(), Change::Bit)));
+    fields.extend(content.map(|p| field(p.to_owned(), Change::Bit)));
+    let token =
+        "/verificationMaterial/timestampVerificationData/rfc3161Timestamps/0/signedTimestamp";
+    fields.push(field(token.to_owned(), Change::TokenContent));
+    fields.push(field(token.to_owned(), Change::TokenSignature));
+    fields.retain(|f| bundle.pointer(&f.pointer).is_some());
     fields
 }
 
-/// A passing bundle, its artifact's digest and its signer.
+/// A passing bundle, its artifact's digest, its signer and its instance.
 struct Passing {
     what: &'static str,
     bundle: Value,
     digest: [u8; 32],
     signer: (String, String),
+    root: Root,
 }
 
 fn passing(dir: &Path) -> Vec<Passing> {
@@ -760,6 +816,7 @@ fn passing(dir: &Path) -> Vec<Passing> {
             bundle,
             digest: r.sha256,
             signer,
+            root: Production,
         }
     };
     let conda = Passing {
@@ -767,11 +824,20 @@ fn passing(dir: &Path) -> Vec<Passing> {
         bundle: json(dir, CONDA),
         digest: unhex32(CONDA_SHA256),
         signer: (PREFIX_DEV.0.to_owned(), PREFIX_DEV.1.to_owned()),
+        root: Production,
+    };
+    let rekor_v2 = Passing {
+        what: "Rekor v2 message signature with an RFC 3161 timestamp (v0.3)",
+        bundle: json(dir, "sigstore-python/staging-rekor-v2.txt.sigstore.json"),
+        digest: sha256(&read(dir, "sigstore-python/staging-rekor-v2.txt")),
+        signer: (JKU.0.to_owned(), JKU.1.to_owned()),
+        root: Staging,
     };
     vec![
         cpython("CPython v0.1 message signature", "version=0.1"),
         cpython("CPython v0.3 message signature", "v0.3+json"),
         conda,
+        rekor_v2,
     ]
 }
 
@@ -815,11 +881,11 @@ fn mutate_field(
 #[test]
 fn mutating_any_signed_field_fails() {
     let Some(dir) = corpus() else { return };
-    let root = production(&dir);
     let mut rng = Rng(0x5eed_a55a_1234_5678);
     let (mut escaped, mut runs, mut by_step) = (Vec::new(), 0, BTreeMap::<Step, usize>::new());
     let mut fields = 0;
     for case in passing(&dir) {
+        let root = row_root(&dir, case.root);
         let json = serde_json::to_vec(&case.bundle).unwrap();
         let p = policy(&case.signer.0, &case.signer.1);
         let baseline = keyless::verify(&json, Artifact::Sha256(case.digest), &p, &root);
@@ -847,8 +913,9 @@ fn mutating_any_signed_field_fails() {
     );
     assert_eq!(
         fields,
-        3 * 13,
-        "signed fields: 10 of the log entry, 3 of the content"
+        3 * 13 + 13,
+        "signed fields: 10 of a Rekor v1 entry and 3 of the content; 8 of a Rekor v2 entry, 3 \
+         of the content and 2 of the timestamp"
     );
     assert_eq!(runs, fields * MUTATIONS_PER_FIELD);
 }

@@ -27,9 +27,13 @@ use sigstore_verify::types::{
 };
 use sigstore_verify::{PublicKeyVerificationPolicy, VerificationResult, Verifier};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
 mod binding;
 mod error;
 mod policy;
+mod timestamps;
 
 pub use error::{KeylessError, Step};
 pub use policy::{Extension, Matcher, Policy};
@@ -43,6 +47,8 @@ pub struct TrustRoot {
     verifier: Verifier,
     /// Every certificate of the trusted Fulcio CAs' chains (DER).
     ca_certificates: std::collections::BTreeSet<Vec<u8>>,
+    /// The trusted timestamp authorities.
+    tsa_authorities: Vec<sigstore_verify::trust_root::TsaAuthority>,
 }
 
 impl std::fmt::Debug for TrustRoot {
@@ -80,6 +86,7 @@ impl TrustRoot {
             name: name.to_owned(),
             verifier,
             ca_certificates,
+            tsa_authorities: root.tsa_authorities(),
         })
     }
 
@@ -117,8 +124,8 @@ pub struct Verified {
     pub tlog_checked: bool,
     /// Authenticated signing times used (Unix seconds).
     pub signed_times: Vec<i64>,
-    /// RFC 3161 timestamps set aside because they did not verify, each with the reason; the
-    /// signed time then came from the log (see `without_timestamps`).
+    /// RFC 3161 timestamps set aside because no trusted authority signed them at their time,
+    /// each with the reason; the signed time then came from the log (see `timestamps`).
     pub skipped_timestamps: Vec<String>,
 }
 
@@ -213,18 +220,38 @@ fn run(
             result,
             skipped_timestamps: Vec::new(),
         },
-        Err(e) if timestamp_unverifiable(&e) && has_promised_time(&parsed.theirs) => {
-            let result = verify_once(root, &without_timestamps(&parsed.theirs), artifact, policy)
-                .map_err(|e| binding::refine(e.into(), parsed.ours.content(), artifact))?;
+        Err(e) => {
+            let refine = |e: sigstore_verify::Error| {
+                binding::refine(e.into(), parsed.ours.content(), artifact)
+            };
+            let Some((bundle, skipped_timestamps)) = retry_bundle(root, parsed, &e) else {
+                return Err(refine(e));
+            };
+            let result = verify_once(root, &bundle, artifact, policy).map_err(refine)?;
             Outcome {
                 result,
-                skipped_timestamps: vec![e.to_string()],
+                skipped_timestamps,
             }
         }
-        Err(e) => return Err(binding::refine(e.into(), parsed.ours.content(), artifact)),
     };
-    check_tree_sizes(&parsed.ours)?;
+    check_proof_duplicates(&parsed.ours)?;
     Ok(outcome)
+}
+
+/// After a timestamp failure, the bundle to verify again without its unattributable
+/// timestamps (see `timestamps`), if there is one.
+fn retry_bundle(
+    root: &TrustRoot,
+    parsed: &Parsed,
+    e: &sigstore_verify::Error,
+) -> Option<(SigstoreBundle, Vec<String>)> {
+    use sigstore_verify::TimestampError as T;
+    match e {
+        sigstore_verify::Error::Timestamp(T::Invalid(_) | T::OutsideAuthorityValidity { .. }) => {
+            timestamps::set_aside(&parsed.theirs, &root.tsa_authorities)
+        }
+        _ => None,
+    }
 }
 
 fn verify_once(
@@ -246,77 +273,62 @@ fn verify_once(
     }
 }
 
-/// An RFC 3161 timestamp that cannot be attributed to a trusted authority at its time: its
-/// signature, its TSA chain, or the authority's `validFor` window fails. Not a timestamp that
-/// verified but falls outside the certificate's validity: that one is evidence against the
-/// bundle and stays fatal.
-fn timestamp_unverifiable(e: &sigstore_verify::Error) -> bool {
-    use sigstore_verify::TimestampError as T;
-    matches!(
-        e,
-        sigstore_verify::Error::Timestamp(T::Invalid(_) | T::OutsideAuthorityValidity { .. })
-    )
-}
-
-/// Whether the bundle has a signed time besides its RFC 3161 timestamps: a Rekor v1 entry's
-/// integrated time, covered by an inclusion promise.
-fn has_promised_time(bundle: &SigstoreBundle) -> bool {
-    use sigstore_verify::types::bundle::KindVersion as K;
-    bundle.verification_material.tlog_entries.iter().any(|e| {
-        matches!(
-            e.kind_version,
-            K::HashedRekordV001 | K::DsseV001 | K::IntotoV002
-        ) && e.inclusion_promise.is_some()
-            && e.integrated_time.is_some()
-    })
-}
-
-/// The bundle without its RFC 3161 timestamps. The Sigstore client specification asks for a
-/// threshold of verified signed times (one, in the public-good instance); sigstore-python and
-/// sigstore-go count the timestamps that verify and set aside those that do not, so a bundle
-/// whose timestamp fails but whose log entry carries a promised time verifies on the log's
-/// time. The verifier instead fails on any timestamp that does not verify, so the bundle is
-/// verified again without them; every other check still runs in full.
-fn without_timestamps(bundle: &SigstoreBundle) -> SigstoreBundle {
-    let mut bundle = bundle.clone();
-    bundle
-        .verification_material
-        .timestamp_verification_data
-        .rfc3161_timestamps
-        .clear();
-    bundle
-}
-
-/// Each inclusion proof's `treeSize` must be the size its checkpoint signs (C2SP
-/// `tlog-checkpoint`: the note body is origin, tree size, root hash). The verifier recomputes
-/// the root with the proof's own size and checks the root against the checkpoint, but not the
-/// size itself.
-fn check_tree_sizes(bundle: &crate::bundle::Bundle) -> Result<(), KeylessError> {
-    let proofs = bundle
-        .verification_material()
-        .tlog_entries
-        .iter()
-        .filter_map(|e| e.inclusion_proof.as_ref());
-    for proof in proofs {
+/// An inclusion proof repeats what its checkpoint signs (C2SP `tlog-checkpoint`: the note body
+/// is origin, tree size, root hash) and, in Rekor v2, its entry's index. The verifier uses one
+/// copy of each (the proof's in Rekor v1, the checkpoint's and entry's in v2) and, in v2,
+/// ignores the other. A bundle whose copies disagree is refused, whichever copy is used, as
+/// the Python and Go clients do; otherwise an altered field could go unnoticed.
+fn check_proof_duplicates(bundle: &crate::bundle::Bundle) -> Result<(), KeylessError> {
+    for entry in &bundle.verification_material().tlog_entries {
+        let Some(proof) = &entry.inclusion_proof else {
+            continue;
+        };
         let Some(checkpoint) = &proof.checkpoint else {
             continue;
         };
-        let signed = checkpoint
-            .lines()
-            .nth(1)
-            .and_then(|l| l.trim().parse::<u64>().ok());
-        if signed != Some(proof.tree_size) {
-            return Err(KeylessError::new(
-                Step::TlogCheckpoint,
-                format!(
-                    "inclusion proof treeSize {} differs from the size its checkpoint signs ({})",
-                    proof.tree_size,
-                    signed.map_or_else(|| "none".to_owned(), |s| s.to_string())
-                ),
-            ));
+        let mut body = checkpoint.lines().skip(1);
+        let size = body.next().map(|l| l.trim().to_owned());
+        let root = body.next().and_then(|l| STANDARD.decode(l.trim()).ok());
+        let signs = "its checkpoint signs";
+        same(
+            Step::TlogCheckpoint,
+            "treeSize",
+            proof.tree_size.to_string(),
+            size,
+            signs,
+        )?;
+        let (ours, theirs) = (hex::encode(&proof.root_hash), root.map(hex::encode));
+        same(Step::TlogCheckpoint, "rootHash", ours, theirs, signs)?;
+        if entry.kind_version.kind == "hashedrekord" && entry.kind_version.version == "0.0.2" {
+            let (ours, theirs) = (proof.log_index.to_string(), entry.log_index.to_string());
+            same(
+                Step::TlogInclusionProof,
+                "logIndex",
+                ours,
+                Some(theirs),
+                "its entry has",
+            )?;
         }
     }
     Ok(())
+}
+
+/// An error at `step` unless the proof's `field` (`ours`) equals `theirs` (what `whose`).
+fn same(
+    step: Step,
+    field: &str,
+    ours: String,
+    theirs: Option<String>,
+    whose: &str,
+) -> Result<(), KeylessError> {
+    if theirs.as_ref() == Some(&ours) {
+        return Ok(());
+    }
+    let theirs = theirs.unwrap_or_else(|| "nothing readable".to_owned());
+    Err(KeylessError::new(
+        step,
+        format!("inclusion proof {field} {ours} differs from what {whose}: {theirs}"),
+    ))
 }
 
 /// The certificates a v0.1/v0.2 bundle ships after its leaf must be the trusted root's own CA
