@@ -11,8 +11,9 @@
 #     use the corpus production trusted root: sigstore-python through `--trust-config` (a client
 #     trust config made of that trusted root and the corpus signing config).
 #
-# The two floors show what the harness itself costs: `true` is one process spawned through the
-# shell, the cost every command pays here before it does anything.
+# Every command is executed directly (no shell in between). The two floors show what start-up
+# costs: `true` is the cost of spawning and reaping any process here, `assay --version` that of
+# starting assay and parsing its arguments.
 #
 #   bench/keyless.sh                    # RUNS=10 by default
 #   RUNS=20 RELEASE=3.9.20 bench/keyless.sh
@@ -61,7 +62,7 @@ print(signed["sha256"], signer["Release manager"], signer["OIDC Issuer"])
 PY
 )
 bundle=$work/bundle.json
-log="2>>$work/verify.log"
+export MEASURE_STDERR=$work/verify.log
 
 echo "in-process keyless verification (cargo bench -p assay-attest --bench keyless, $(nproc) cores)"
 cargo bench -q --locked -p assay-attest --bench keyless 2>/dev/null | sed 's/^/  /'
@@ -70,7 +71,7 @@ media=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mediaTy
 echo "whole process: one bundle, Python-$release.tgz ($media), median of $runs"
 echo "  signer $identity ($issuer), sigstore-python $sigstore_version"
 python3 bench/measure.py "$runs" \
-  "assay verify-blob=$assay -q verify-blob sha256:$digest --bundle $bundle --certificate-identity $identity --certificate-oidc-issuer $issuer --trusted-root $corpus/trust/production/trusted_root.json $log" \
-  "sigstore-python=python3 -m sigstore --trust-config $work/trust_config.json verify identity --offline --bundle $bundle --cert-identity $identity --cert-oidc-issuer $issuer sha256:$digest $log" \
+  "assay verify-blob=$assay -q verify-blob sha256:$digest --bundle $bundle --certificate-identity $identity --certificate-oidc-issuer $issuer --trusted-root $corpus/trust/production/trusted_root.json" \
+  "sigstore-python=python3 -m sigstore --trust-config $work/trust_config.json verify identity --offline --bundle $bundle --cert-identity $identity --cert-oidc-issuer $issuer sha256:$digest" \
   "floor (assay --version)=$assay --version" \
   "floor (true: process spawn)=true"

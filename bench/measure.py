@@ -2,19 +2,27 @@
 """Runs commands alternately and reports median wall time and peak RSS of each.
 
 usage: measure.py RUNS LABEL=COMMAND [LABEL=COMMAND ...]
-Each COMMAND is run through the shell with stdout discarded; peak RSS comes from wait4().
-The first label is the baseline for the printed ratios.
+A COMMAND without shell syntax is executed directly, so no shell start-up is counted; one
+with redirections, pipes, `&&` and the like runs through the shell. Stdout is discarded,
+stderr goes to the file named by $MEASURE_STDERR (appended) or to the terminal; peak RSS comes
+from wait4(). The first label is the baseline for the printed ratios.
 """
 import os
+import shlex
 import statistics
 import subprocess
 import sys
 import time
 
 
-def measure(cmd):
+SHELL_SYNTAX = set("|&;<>()$`*?[]{}~\\\"'")
+
+
+def measure(cmd, stderr):
+    shell = any(c in SHELL_SYNTAX for c in cmd)
+    args = cmd if shell else shlex.split(cmd)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, shell=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, shell=shell, stdout=subprocess.DEVNULL, stderr=stderr)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -26,9 +34,11 @@ def main():
     runs = int(sys.argv[1])
     cmds = [arg.split("=", 1) for arg in sys.argv[2:]]
     results = {label: ([], []) for label, _ in cmds}
+    log = os.environ.get("MEASURE_STDERR")
+    stderr = open(log, "ab") if log else None
     for _ in range(runs):
         for label, cmd in cmds:
-            wall, rss = measure(cmd)
+            wall, rss = measure(cmd, stderr)
             results[label][0].append(wall)
             results[label][1].append(rss)
     base = cmds[0][0]

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-// Scans and imports allocate many small strings; mimalloc does that faster than glibc.
+// Scans and imports allocate many small strings; mimalloc does that faster than glibc (see the
+// workspace Cargo.toml for the features chosen).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -37,22 +38,10 @@ fn init_logging(verbose: u8, quiet: bool) {
         .init();
 }
 
-/// On SIGINT/SIGTERM, remove whatever an unfinished export wrote, then exit 130.
-fn install_interrupt_cleanup() {
-    let handler = || {
-        assay_oci::export::remove_partial_outputs();
-        std::process::exit(130);
-    };
-    if let Err(e) = ctrlc::set_handler(handler) {
-        tracing::warn!("cannot install the interrupt handler: {e}");
-    }
-}
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     progress::init(cli.quiet);
-    install_interrupt_cleanup();
     match cmd::run(cli.command) {
         Ok(code) => code,
         Err(err) => exit::report(&err),

@@ -20,8 +20,22 @@ pub struct ExportArgs {
     limits: LimitArgs,
 }
 
+/// On SIGINT/SIGTERM, remove whatever the unfinished export wrote, then exit 130. Installed
+/// here rather than for every command: the handler runs on a thread of its own, which other
+/// commands need not start.
+fn install_interrupt_cleanup() {
+    let handler = || {
+        assay_oci::export::remove_partial_outputs();
+        std::process::exit(130);
+    };
+    if let Err(e) = ctrlc::set_handler(handler) {
+        tracing::warn!("cannot install the interrupt handler: {e}");
+    }
+}
+
 /// Flattens SOURCE and writes it out.
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    install_interrupt_cleanup();
     let tree = super::open_tree(&args.source, &args.limits)?;
     let as_tar = args.output.extension().is_some_and(|e| e == "tar");
     let summary = if as_tar {
