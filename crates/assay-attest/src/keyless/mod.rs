@@ -14,9 +14,11 @@
 //! stricter or looser than the reference clients, this module follows the reference clients:
 //! a v0.1 inclusion proof without a checkpoint is ignored rather than fatal, an RFC 3161
 //! timestamp that does not verify is set aside when the log promises another signed time, and
-//! a log entry recording other content is told apart from a wrong artifact (`binding`). One
-//! rule is stricter than all of them: certificates a bundle ships after its leaf must be the
-//! trusted root's own, where the clients ignore them.
+//! a log entry recording other content is told apart from a wrong artifact (`binding`). Where
+//! the verifier ignores a value the bundle carries, it is checked here: an inclusion proof must
+//! agree with its checkpoint and entry, every entry must name a trusted log, and certificates a
+//! bundle ships after its leaf must be the trusted root's own (stricter than the clients, which
+//! ignore them).
 //! `tests/keyless_conformance.rs` runs the sigstore-conformance suite against this module.
 
 use sigstore_verify::trust_root::{
@@ -49,6 +51,8 @@ pub struct TrustRoot {
     ca_certificates: std::collections::BTreeSet<Vec<u8>>,
     /// The trusted timestamp authorities.
     tsa_authorities: Vec<sigstore_verify::trust_root::TsaAuthority>,
+    /// The log IDs (`logId.keyId`) of the trusted transparency logs.
+    tlog_ids: std::collections::BTreeSet<Vec<u8>>,
 }
 
 impl std::fmt::Debug for TrustRoot {
@@ -87,6 +91,9 @@ impl TrustRoot {
             verifier,
             ca_certificates,
             tsa_authorities: root.tsa_authorities(),
+            tlog_ids: (root.tlogs.iter())
+                .map(|log| log.log_id.key_id.as_bytes().to_vec())
+                .collect(),
         })
     }
 
@@ -215,6 +222,7 @@ fn run(
     artifact: Artifact<'_>,
     policy: &(impl sigstore_verify::Policy + ?Sized),
 ) -> Result<Outcome, KeylessError> {
+    check_log_ids(&parsed.ours, root)?;
     let outcome = match verify_once(root, &parsed.theirs, artifact, policy) {
         Ok(result) => Outcome {
             result,
@@ -270,6 +278,25 @@ fn verify_once(
                 .map_err(|e| sigstore_verify::Error::UnsupportedArtifact(e.to_string()))?;
             root.verifier.verify(digest, bundle, policy)
         }
+    }
+}
+
+/// Every log entry must name a log of the trusted root. The verifier finds a Rekor v1 entry's
+/// key by its `logId`, but authenticates a Rekor v2 entry by its checkpoint's key alone and
+/// ignores the `logId`, so a bundle could name a log it was not recorded in.
+fn check_log_ids(bundle: &crate::bundle::Bundle, root: &TrustRoot) -> Result<(), KeylessError> {
+    let entries = &bundle.verification_material().tlog_entries;
+    match entries.iter().find(|e| !root.tlog_ids.contains(&e.log_id)) {
+        None => Ok(()),
+        Some(entry) => Err(KeylessError::new(
+            Step::TlogEntry,
+            format!(
+                "log entry {} names log {}, which is not in the trusted root {:?}",
+                entry.log_index,
+                STANDARD.encode(&entry.log_id),
+                root.name
+            ),
+        )),
     }
 }
 
