@@ -88,12 +88,30 @@ pub struct SourceArgs {
     /// Platform to pick from a multi-platform image.
     #[arg(long, default_value = "linux/amd64", value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Platform,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// How registries are reached: which hosts may be plain HTTP, and where credentials are.
+#[derive(Debug, Args)]
+pub struct RegistryArgs {
     /// Allow plain HTTP to this registry host (loopback hosts always are). Repeatable.
     #[arg(long = "insecure-registry", value_name = "HOST")]
     pub insecure_registries: Vec<String>,
     /// Docker config with registry credentials [default: $DOCKER_CONFIG/config.json or ~/.docker/config.json].
     #[arg(long, value_name = "FILE")]
     pub docker_config: Option<PathBuf>,
+}
+
+impl RegistryArgs {
+    /// The registry client options from the flags.
+    pub fn options(&self) -> assay_oci::registry::RegistryOptions {
+        assay_oci::registry::RegistryOptions {
+            insecure_registries: self.insecure_registries.clone(),
+            docker_config: self.docker_config.clone(),
+            user_agent: format!("assay/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
 }
 
 /// Resource limits for reading layers.

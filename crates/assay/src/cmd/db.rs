@@ -88,9 +88,8 @@ struct StatusArgs {
 struct PushArgs {
     /// Where to push, e.g. registry.example/assay/vulndb:latest.
     reference: String,
-    /// Allow plain HTTP to this registry host (loopback hosts always are). Repeatable.
-    #[arg(long = "insecure-registry", value_name = "HOST")]
-    insecure_registries: Vec<String>,
+    #[command(flatten)]
+    registry: crate::cli::RegistryArgs,
     #[command(flatten)]
     db: DbDirArgs,
 }
@@ -99,9 +98,8 @@ struct PushArgs {
 struct PullArgs {
     /// What to pull, by tag or digest.
     reference: String,
-    /// Allow plain HTTP to this registry host (loopback hosts always are). Repeatable.
-    #[arg(long = "insecure-registry", value_name = "HOST")]
-    insecure_registries: Vec<String>,
+    #[command(flatten)]
+    registry: crate::cli::RegistryArgs,
     #[command(flatten)]
     db: DbDirArgs,
 }
@@ -122,8 +120,8 @@ pub fn run(args: &DbArgs) -> anyhow::Result<ExitCode> {
         DbCommand::Import(a) => import(a),
         DbCommand::Update(a) => update(a),
         DbCommand::Status(a) => status(a),
-        DbCommand::Push(a) => super::db_oci::push(&a.reference, &a.insecure_registries, &a.db),
-        DbCommand::Pull(a) => super::db_oci::pull(&a.reference, &a.insecure_registries, &a.db),
+        DbCommand::Push(a) => super::db_oci::push(&a.reference, &a.registry.options(), &a.db),
+        DbCommand::Pull(a) => super::db_oci::pull(&a.reference, &a.registry.options(), &a.db),
     }
 }
 

@@ -19,20 +19,17 @@ pub const LAYER_MEDIA_TYPE: &str = "application/vnd.assay.vulndb.layer.v1.sqlite
 /// Largest database pulled.
 pub const MAX_DB_BYTES: u64 = 8 << 30;
 
-fn options(insecure: &[String]) -> RegistryOptions {
-    RegistryOptions {
-        insecure_registries: insecure.to_vec(),
-        ..Default::default()
-    }
-}
-
 fn reference(s: &str) -> anyhow::Result<Reference> {
     s.parse()
         .with_context(|| format!("invalid reference {s:?}"))
 }
 
 /// Pushes the database file.
-pub fn push(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::Result<ExitCode> {
+pub fn push(
+    reference_s: &str,
+    options: &RegistryOptions,
+    db: &DbDirArgs,
+) -> anyhow::Result<ExitCode> {
     let dir = db.dir()?;
     // Opening checks the schema: never publish a file this version cannot read.
     Database::open(&dir)?;
@@ -43,7 +40,7 @@ pub fn push(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::R
         annotations: Default::default(),
         title: Some(DB_FILE.to_owned()),
     };
-    let pushed = push_file(&r, &options(insecure), &dir.join(DB_FILE), &spec)
+    let pushed = push_file(&r, options, &dir.join(DB_FILE), &spec)
         .with_context(|| format!("pushing the database to {r}"))?;
     tracing::info!(reference = %r, manifest = %pushed.manifest_digest, "pushed");
     #[allow(clippy::print_stdout)]
@@ -54,7 +51,11 @@ pub fn push(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::R
 }
 
 /// Pulls into a temporary file, checks it, then installs it atomically.
-pub fn pull(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::Result<ExitCode> {
+pub fn pull(
+    reference_s: &str,
+    options: &RegistryOptions,
+    db: &DbDirArgs,
+) -> anyhow::Result<ExitCode> {
     let dir = db.dir()?;
     fs_err::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let r = reference(reference_s)?;
@@ -63,7 +64,7 @@ pub fn pull(reference_s: &str, insecure: &[String], db: &DbDirArgs) -> anyhow::R
         .tempdir_in(&dir)
         .with_context(|| format!("writing to {}", dir.display()))?;
     let dest = staging.path().join(DB_FILE);
-    let pulled = pull_file(&r, &options(insecure), ARTIFACT_TYPE, &dest, MAX_DB_BYTES)
+    let pulled = pull_file(&r, options, ARTIFACT_TYPE, &dest, MAX_DB_BYTES)
         .with_context(|| format!("pulling the database from {r}"))?;
     install(&dir, &dest)?;
     tracing::info!(reference = %r, manifest = %pulled.manifest_digest, "installed");

@@ -25,7 +25,6 @@ use anyhow::Context;
 use assay_core::{FileTree, SourceSpec};
 use assay_oci::flatten::Keep;
 use assay_oci::hostfs::HostTree;
-use assay_oci::registry::RegistryOptions;
 use assay_oci::{Image, OpenOptions};
 
 use crate::cli::{Command, LimitArgs, SourceArgs};
@@ -75,11 +74,7 @@ pub fn open_source(args: &SourceArgs) -> anyhow::Result<(SourceSpec, Opened)> {
         _ => {
             let opts = OpenOptions {
                 platform: args.platform.clone(),
-                registry: RegistryOptions {
-                    insecure_registries: args.insecure_registries.clone(),
-                    docker_config: args.docker_config.clone(),
-                    user_agent: format!("assay/{}", env!("CARGO_PKG_VERSION")),
-                },
+                registry: args.registry.options(),
             };
             let image =
                 assay_oci::open_image(&spec, &opts).with_context(|| format!("opening {spec}"))?;

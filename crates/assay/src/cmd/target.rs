@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use assay_attest::cosign::image::{Subject, resolve};
 use assay_core::Reference;
-use assay_oci::registry::{RegistryClient, RegistryOptions};
+use assay_oci::registry::RegistryClient;
 use assay_oci::store::{LayoutRepo, RegistryRepo, Repository};
 use clap::Args;
 
@@ -20,12 +20,8 @@ pub struct TargetArgs {
     /// IMAGE is a local OCI layout directory (air-gapped verification).
     #[arg(long)]
     pub local_image: bool,
-    /// Allow plain HTTP to this registry host (loopback hosts always are). Repeatable.
-    #[arg(long = "insecure-registry", value_name = "HOST")]
-    pub insecure_registries: Vec<String>,
-    /// Docker config with registry credentials [default: $DOCKER_CONFIG/config.json or ~/.docker/config.json].
-    #[arg(long, value_name = "FILE")]
-    pub docker_config: Option<PathBuf>,
+    #[command(flatten)]
+    pub registry: crate::cli::RegistryArgs,
 }
 
 /// A repository and the resolved image in it.
@@ -37,15 +33,6 @@ pub struct Target {
 }
 
 impl TargetArgs {
-    /// Registry options from the flags.
-    pub fn registry_options(&self) -> RegistryOptions {
-        RegistryOptions {
-            insecure_registries: self.insecure_registries.clone(),
-            docker_config: self.docker_config.clone(),
-            ..Default::default()
-        }
-    }
-
     /// Opens the repository and resolves the image.
     pub fn open(&self) -> anyhow::Result<Target> {
         if self.local_image {
@@ -55,7 +42,7 @@ impl TargetArgs {
             .image
             .parse()
             .with_context(|| format!("invalid image reference {:?}", self.image))?;
-        let client = RegistryClient::new(&reference, &self.registry_options())?;
+        let client = RegistryClient::new(&reference, &self.registry.options())?;
         let repo = RegistryRepo::new(client);
         let subject = resolve(&repo, &reference.manifest_key(), &cosign_name(&reference))
             .with_context(|| format!("resolving {reference}"))?;
