@@ -56,14 +56,18 @@ fn verify_stamp(
     signature: &SignatureBytes,
     authorities: &[TsaAuthority],
 ) -> Result<(), String> {
-    let mut reason = String::new();
+    let mut reasons = std::collections::BTreeSet::new();
     for authority in authorities {
         match verify_timestamp_for_authority(token, signature, authority) {
             Ok(_) => return Ok(()),
-            Err(e) => reason = e.to_string(),
-        }
+            Err(e) => reasons.insert(e.to_string()),
+        };
     }
-    Err(format!("RFC 3161 timestamp does not verify: {reason}"))
+    let reasons: Vec<String> = reasons.into_iter().collect();
+    Err(format!(
+        "RFC 3161 timestamp does not verify: {}",
+        reasons.join("; ")
+    ))
 }
 
 /// The signature the timestamps are over (DSSE envelopes hold exactly one).
