@@ -24,6 +24,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
+use support::Rng;
 
 /// The Sigstore corpus directory, when its CPython data is there.
 fn corpus() -> Option<PathBuf> {
@@ -626,18 +627,6 @@ fn shipped_chain_must_be_the_trusted_roots() {
 // ---------------------------------------------------------------------------------------------
 // Mutations of signed fields
 
-/// xorshift64: deterministic positions without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// How a field is changed.
 #[derive(Clone, Copy, Debug)]
 enum Change {
@@ -660,10 +649,7 @@ enum Change {
 }
 
 fn flip_bit(text: &str, rng: &mut Rng) -> String {
-    let mut bytes = STANDARD.decode(text).unwrap();
-    let bit = rng.below(bytes.len() * 8);
-    bytes[bit / 8] ^= 1 << (bit % 8);
-    STANDARD.encode(bytes)
+    flip_bit_in(text, |bytes| 0..bytes.len(), rng)
 }
 
 fn change_digit(text: &str, rng: &mut Rng) -> String {
@@ -719,7 +705,8 @@ fn tst_info(token: &[u8]) -> std::ops::Range<usize> {
     start..start + len
 }
 
-fn flip_token_bit(
+/// Base64 `text` with one bit flipped inside `range` of its decoded bytes.
+fn flip_bit_in(
     text: &str,
     range: impl Fn(&[u8]) -> std::ops::Range<usize>,
     rng: &mut Rng,
@@ -733,8 +720,8 @@ fn flip_token_bit(
 
 fn mutate(text: &str, change: Change, rng: &mut Rng) -> String {
     match change {
-        Change::TokenContent => flip_token_bit(text, tst_info, rng),
-        Change::TokenSignature => flip_token_bit(text, |t| t.len() - 32..t.len(), rng),
+        Change::TokenContent => flip_bit_in(text, tst_info, rng),
+        Change::TokenSignature => flip_bit_in(text, |t| t.len() - 32..t.len(), rng),
         Change::Bit => flip_bit(text, rng),
         Change::Digit => change_digit(text, rng),
         Change::NoteText => change_note_text(text, rng),

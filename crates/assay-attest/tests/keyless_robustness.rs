@@ -18,20 +18,9 @@ use assay_attest::keyless::{self, Artifact, Matcher, Policy, TrustRoot};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
+use support::Rng;
 
 const CHANGES_PER_VALUE: usize = 4;
-
-/// xorshift64: deterministic changes without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
 
 /// JSON pointers to every string and number in `value`.
 fn leaves(value: &Value, at: String, out: &mut Vec<String>) {

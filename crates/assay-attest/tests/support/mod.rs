@@ -1,4 +1,5 @@
-//! What the integration tests share: finding the shared corpus.
+//! What the integration tests share: finding the shared corpus, and deterministic positions
+//! for property tests.
 #![allow(clippy::print_stderr)]
 
 use std::path::PathBuf;
@@ -19,4 +20,19 @@ pub fn corpus(rel: &str) -> Option<PathBuf> {
     );
     eprintln!("skipping: {} is absent", p.display());
     None
+}
+
+/// xorshift64: deterministic pseudo-random positions without a dependency.
+#[allow(dead_code)] // only the property tests use it
+pub struct Rng(pub u64);
+
+#[allow(dead_code)]
+impl Rng {
+    /// A position below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
 }
