@@ -19,7 +19,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 input refused (failed verification or a safety check), 4 scan findings at or above --fail-on, 5 no signatures found.\nLogs go to stderr (-v for more, -q for less); data goes to stdout. NO_COLOR disables colour."
 )]
-pub struct Cli {
+pub struct Cli<V: Subcommand = Command> {
     /// More log output on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -28,12 +28,35 @@ pub struct Cli {
     pub quiet: bool,
     /// The verb.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: V,
 }
 
-/// The verbs.
-#[derive(Debug, Subcommand)]
-pub enum Command {
+/// Declares the verbs twice from one list: `Command`, whose subcommands are built only when
+/// invoked (parsing builds the one verb it runs, not all of them: start-up of a short command
+/// such as `verify-blob`, `bench/keyless.sh`), and `EagerCommand`, built whole, for what needs
+/// the complete tree (shell completions copy it into their `help` entries).
+///
+/// Argument structs of the verbs, and the flag groups they flatten, carry plain comments rather
+/// than doc comments: clap turns a struct's doc comment into an `about`, and under deferral that
+/// would replace the verb's own.
+macro_rules! verbs {
+    ($($(#[$doc:meta])* $verb:ident($args:ty),)*) => {
+        /// The verbs.
+        #[derive(Debug, Subcommand)]
+        #[command(defer = true)]
+        pub enum Command {
+            $($(#[$doc])* $verb($args),)*
+        }
+
+        /// The verbs, every subcommand built at once.
+        #[derive(Debug, Subcommand)]
+        pub enum EagerCommand {
+            $($(#[$doc])* $verb($args),)*
+        }
+    };
+}
+
+verbs! {
     /// Show an image's digest, media type, platform, config and layers (or a dir:/file:
     /// source's file digests).
     Inspect(crate::cmd::inspect::InspectArgs),
@@ -79,7 +102,7 @@ pub enum Command {
     Completion(crate::cmd::completion::CompletionArgs),
 }
 
-/// Where to read from, shared by every verb that takes a SOURCE.
+// Where to read from, shared by every verb that takes a SOURCE.
 #[derive(Debug, Args)]
 pub struct SourceArgs {
     /// registry:REF (or a bare REF), oci-dir:PATH[:TAG], oci-archive:TAR[:TAG],
@@ -92,7 +115,7 @@ pub struct SourceArgs {
     pub registry: RegistryArgs,
 }
 
-/// How registries are reached: which hosts may be plain HTTP, and where credentials are.
+// How registries are reached: which hosts may be plain HTTP, and where credentials are.
 #[derive(Debug, Args)]
 pub struct RegistryArgs {
     /// Allow plain HTTP to this registry host (loopback hosts always are). Repeatable.
@@ -114,7 +137,7 @@ impl RegistryArgs {
     }
 }
 
-/// Resource limits for reading layers.
+// Resource limits for reading layers.
 #[derive(Debug, Args)]
 pub struct LimitArgs {
     /// Any layer may expand to this size...
@@ -244,6 +267,38 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         use clap::CommandFactory;
-        Cli::command().debug_assert();
+        Cli::<Command>::command().debug_assert();
+        Cli::<EagerCommand>::command().debug_assert();
+    }
+
+    /// A deferred verb must read exactly as the eager one: a doc comment on an argument struct
+    /// (or on a flag group it flattens) would replace the verb's `about` only under deferral.
+    #[test]
+    fn deferred_verbs_render_as_eager_ones() {
+        use clap::CommandFactory;
+        let mut lazy = Cli::<Command>::command();
+        let mut eager = Cli::<EagerCommand>::command();
+        lazy.build();
+        eager.build();
+        let names = |c: &clap::Command| -> Vec<String> {
+            c.get_subcommands()
+                .map(|s| s.get_name().to_owned())
+                .collect()
+        };
+        assert_eq!(names(&lazy), names(&eager));
+        assert!(lazy.get_subcommands().count() > 15);
+        for (l, e) in lazy.get_subcommands_mut().zip(eager.get_subcommands_mut()) {
+            let name = l.get_name().to_owned();
+            assert_eq!(
+                l.render_long_help().to_string(),
+                e.render_long_help().to_string(),
+                "{name}"
+            );
+            assert_eq!(
+                l.render_usage().to_string(),
+                e.render_usage().to_string(),
+                "{name}"
+            );
+        }
     }
 }

@@ -14,7 +14,7 @@ use clap::Args;
 use super::sign::{StorageArg, decide, report_rejected, write_options};
 use super::target::{Target, TargetArgs};
 
-/// Arguments of `assay attest`.
+// Arguments of `assay attest` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct AttestArgs {
     #[command(flatten)]
@@ -37,7 +37,7 @@ pub struct AttestArgs {
     replace: bool,
 }
 
-/// Arguments of `assay verify-attestation`.
+// Arguments of `assay verify-attestation` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct VerifyAttestationArgs {
     #[command(flatten)]

@@ -15,7 +15,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::exit::Refused;
 
-/// Arguments of `assay attest-blob`.
+// Arguments of `assay attest-blob` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct AttestBlobArgs {
     /// The file the statement is about (its subject).
@@ -38,7 +38,7 @@ pub struct AttestBlobArgs {
     bundle: Option<PathBuf>,
 }
 
-/// Arguments of `assay verify-blob-attestation`.
+// Arguments of `assay verify-blob-attestation` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct VerifyBlobAttestationArgs {
     /// The file the statement must be about.

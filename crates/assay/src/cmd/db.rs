@@ -12,14 +12,14 @@ use clap::{Args, Subcommand};
 
 use crate::cli::Format;
 
-/// Arguments of `assay db`.
+// Arguments of `assay db` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct DbArgs {
     #[command(subcommand)]
     command: DbCommand,
 }
 
-/// Where the database lives, shared by `db` and `scan`.
+// Where the database lives, shared by `db` and `scan`.
 #[derive(Debug, Args, Clone)]
 pub struct DbDirArgs {
     /// Database directory [default: $ASSAY_DB_DIR, else <user cache dir>/assay/db].

@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::cli::{LimitArgs, SourceArgs};
 
-/// Arguments of `assay export`.
+// Arguments of `assay export` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]

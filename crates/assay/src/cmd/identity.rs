@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use assay_attest::keyless::{Extension, Matcher, Policy, TrustRoot};
 use clap::Args;
 
-/// The signer identity policy and the trusted root.
+// The signer identity policy and the trusted root.
 #[derive(Debug, Args, Default)]
 pub struct IdentityArgs {
     /// The certificate identity (SAN: email or URI) that must have signed.

@@ -10,7 +10,7 @@ use super::Opened;
 use crate::cli::{Format, SourceArgs};
 use crate::render;
 
-/// Arguments of `assay inspect`.
+// Arguments of `assay inspect` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct InspectArgs {
     #[command(flatten)]

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use assay_attest::keys::{Algorithm, SigningKey};
 use clap::{Args, Subcommand, ValueEnum};
 
-/// Arguments of `assay key`.
+// Arguments of `assay key` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct KeyArgs {
     #[command(subcommand)]

@@ -30,7 +30,7 @@ pub const NAME_ANNOTATION: &str = "io.containerd.image.name";
 const KIND_IMAGE: &str = "dev.cosignproject.cosign/image";
 const KIND_INDEX: &str = "dev.cosignproject.cosign/imageIndex";
 
-/// Arguments of `assay save`.
+// Arguments of `assay save` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct SaveArgs {
     #[command(flatten)]

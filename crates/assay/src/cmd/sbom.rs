@@ -16,7 +16,7 @@ use clap::{Args, ValueEnum};
 
 use crate::cli::{LimitArgs, OutputSpec, SourceArgs};
 
-/// Arguments of `assay sbom`.
+// Arguments of `assay sbom` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct SbomArgs {
     #[command(flatten)]

@@ -14,7 +14,7 @@ use clap::{Args, ValueEnum};
 use super::db::{DbDirArgs, now_unix};
 use crate::cli::{LimitArgs, OutputSpec, SourceArgs};
 
-/// Arguments of `assay scan`.
+// Arguments of `assay scan` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 #[command(
     after_help = "TARGET is a SOURCE (an SBOM is generated on the fly) or an SBOM file \

@@ -38,7 +38,7 @@ impl From<StorageArg> for Storage {
     }
 }
 
-/// Arguments of `assay sign`.
+// Arguments of `assay sign` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct SignArgs {
     #[command(flatten)]
@@ -54,7 +54,7 @@ pub struct SignArgs {
     annotations: Vec<(String, String)>,
 }
 
-/// Arguments of `assay verify`.
+// Arguments of `assay verify` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
@@ -63,7 +63,7 @@ pub struct VerifyArgs {
     signer: SignerArgs,
 }
 
-/// Who must have signed: keys, or (without --key) a keyless identity.
+// Who must have signed: keys, or (without --key) a keyless identity.
 #[derive(Debug, Args)]
 pub struct SignerArgs {
     /// Public key file (PEM). Repeatable: a signature by any of them counts. Without it,

@@ -15,7 +15,7 @@ use assay_attest::keyless;
 use assay_attest::keys::VerifyingKey;
 use clap::Args;
 
-/// Arguments of `assay sign-blob`.
+// Arguments of `assay sign-blob` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct SignBlobArgs {
     /// The file to sign.
@@ -28,7 +28,7 @@ pub struct SignBlobArgs {
     bundle: PathBuf,
 }
 
-/// Arguments of `assay verify-blob`.
+// Arguments of `assay verify-blob` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct VerifyBlobArgs {
     /// The signed file, or `sha256:<hex>` / `sha512:<hex>` of it.

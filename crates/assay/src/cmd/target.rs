@@ -11,7 +11,7 @@ use assay_oci::registry::RegistryClient;
 use assay_oci::store::{LayoutRepo, RegistryRepo, Repository};
 use clap::Args;
 
-/// Which image, and how to reach its registry.
+// Which image, and how to reach its registry.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
     /// The image: a registry reference (tag or digest); with --local-image, an OCI layout

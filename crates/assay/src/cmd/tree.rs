@@ -15,14 +15,14 @@ use clap::{Args, Subcommand};
 
 use super::target::{Target, TargetArgs};
 
-/// Arguments of `assay tree`.
+// Arguments of `assay tree` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct TreeArgs {
     #[command(flatten)]
     target: TargetArgs,
 }
 
-/// Arguments of `assay download`.
+// Arguments of `assay download` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     #[command(subcommand)]

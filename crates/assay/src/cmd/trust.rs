@@ -19,7 +19,7 @@ const STAGING_ROOT: &[u8] = include_bytes!("../../assets/tuf/staging-root.json")
 /// The TUF target holding the Sigstore trusted root.
 pub const TRUSTED_ROOT_TARGET: &str = "trusted_root.json";
 
-/// Arguments of `assay trust`.
+// Arguments of `assay trust` (a plain comment: see `verbs!` in cli.rs).
 #[derive(Debug, Args)]
 pub struct TrustArgs {
     #[command(subcommand)]
