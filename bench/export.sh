@@ -15,8 +15,7 @@ if [[ ! -s $img/oci/index.json ]]; then
   echo "building the test image into $img (root, debootstrap, umoci, skopeo)" >&2
   mkdir -p "$img" && WORK=$img WITH_AUDITABLE=0 bash ../shared/tools/make-test-image.sh
 fi
-cargo build --release --locked -q
-assay=$PWD/target/release/assay
+assay=$(bench/build.sh)
 source=oci-dir:$img/oci:app
 mapfile -t layers < <("$assay" inspect -o json "$source" | python3 -c '
 import json, sys

@@ -24,9 +24,7 @@ cd "$(dirname "$0")/.."
 corpus=$(cd ../shared/corpus/sigstore && pwd)
 runs=${RUNS:-10}
 release=${RELEASE:-3.13.0}
-target=${CARGO_TARGET_DIR:-$PWD/target}
-cargo build --release --locked -q -p assay
-assay=$target/release/assay
+assay=$(bench/build.sh)
 
 if ! python3 -m pip show sigstore >/dev/null 2>&1; then
   echo "sigstore-python is not installed: installing PyPI sigstore==4.5.1 with pip" >&2

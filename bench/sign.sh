@@ -31,8 +31,7 @@ if [[ ! -s $image_dir/oci/index.json ]]; then
   exit 1
 fi
 command -v skopeo >/dev/null || { echo "skipping: skopeo is not installed" >&2; exit 1; }
-cargo build --release --locked -q -p assay
-assay=$PWD/target/release/assay
+assay=$(bench/build.sh)
 
 work=$(mktemp -d)
 regpid=

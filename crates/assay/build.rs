@@ -1,10 +1,11 @@
 //! Link settings for the `assay` executable.
 //!
 //! On Linux with glibc, relative relocations are packed (`-z pack-relative-relocs`, ELF RELR):
-//! the position-independent executable keeps its address randomisation, and the dynamic loader
-//! reads a few kilobytes of relocations at start-up instead of about a megabyte of RELA
-//! entries. Start-up is a large part of a short command such as `verify-blob`
-//! (`bench/keyless.sh`).
+//! the position-independent executable keeps its address randomisation, and start-up (the
+//! dynamic loader, or the static executable of `.cargo/release.toml` relocating itself) reads a
+//! few kilobytes of relocations instead of about a megabyte of RELA entries. Start-up is a large
+//! part of a short command such as `verify-blob` (`bench/keyless.sh`; "Start-up" in
+//! ARCHITECTURE.md).
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
