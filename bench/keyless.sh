@@ -41,24 +41,17 @@ cleanup() {
 trap cleanup EXIT
 
 # The bundle, its digest and signer; the client trust config for sigstore-python.
-read -r digest identity issuer < <(python3 - "$corpus" "$release" "$work" <<'PY'
+read -r digest identity issuer < <(python3 bench/cpython_bundle.py "$corpus" "$release" "$work/bundle.json")
+python3 - "$corpus" "$work" <<'PY'
 import json, sys
-corpus, release, work = sys.argv[1:]
-files = json.load(open(f"{corpus}/cpython-release-tracker/versions/{release}.json"))
-signed = next(f for f in files if "sigstore" in f)
-json.dump(signed["sigstore"], open(f"{work}/bundle.json", "w"))
-series = ".".join(release.split(".")[:2])
-signers = json.load(open(f"{corpus}/cpython-release-tracker/signing-identities.json"))
-signer = next(s for s in signers if s["Release"] == series)
+corpus, work = sys.argv[1:]
 trust = f"{corpus}/trust/production"
 json.dump({
     "mediaType": "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json",
     "trustedRoot": json.load(open(f"{trust}/trusted_root.json")),
     "signingConfig": json.load(open(f"{trust}/signing_config.v0.2.json")),
 }, open(f"{work}/trust_config.json", "w"))
-print(signed["sha256"], signer["Release manager"], signer["OIDC Issuer"])
 PY
-)
 bundle=$work/bundle.json
 export MEASURE_STDERR=$work/verify.log
 

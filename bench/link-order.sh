@@ -22,18 +22,8 @@ trap 'rm -rf "$work"' EXIT
 # proof without checkpoint) and v0.3 (inclusion proof with checkpoint).
 runs=()
 for release in 3.10.1 3.13.0; do
-  read -r digest identity issuer < <(python3 - "$corpus" "$release" "$work" <<'PY'
-import json, sys
-corpus, release, work = sys.argv[1:]
-files = json.load(open(f"{corpus}/cpython-release-tracker/versions/{release}.json"))
-signed = next(f for f in files if "sigstore" in f)
-json.dump(signed["sigstore"], open(f"{work}/{release}.json", "w"))
-series = ".".join(release.split(".")[:2])
-signers = json.load(open(f"{corpus}/cpython-release-tracker/signing-identities.json"))
-signer = next(s for s in signers if s["Release"] == series)
-print(signed["sha256"], signer["Release manager"], signer["OIDC Issuer"])
-PY
-  )
+  read -r digest identity issuer \
+    < <(python3 bench/cpython_bundle.py "$corpus" "$release" "$work/$release.json")
   runs+=("-q verify-blob sha256:$digest --bundle $work/$release.json --certificate-identity $identity --certificate-oidc-issuer $issuer --trusted-root $corpus/trust/production/trusted_root.json")
 done
 runs+=("--version")
